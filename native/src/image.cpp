@@ -1,0 +1,70 @@
+// Image codecs through OpenCV imgcodecs: decode any supported file held in memory into an H×W×C tensor
+// (RGB(A) channel order), encode an H×W×C tensor to PNG/JPEG bytes. File IO and atomic writes live in .NET.
+#include "common.h"
+#include <cstdlib>
+#include <cstring>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+// OpenCV checks decoded sizes against OPENCV_IO_MAX_IMAGE_PIXELS after reading the header and before
+// allocating the pixels, which is what refuses a decompression bomb; it reads the variable once.
+SR_API int sr_image_set_global_pixel_limit(int64_t max_pixels) {
+  SR_STATUS(setenv("OPENCV_IO_MAX_IMAGE_PIXELS", std::to_string(max_pixels).c_str(), 1))
+}
+
+// Returns uint8 (8-bit) or int32 (16-bit, values 0..65535) tensor H×W×C with C ∈ {1,3,4}; *bit_depth = 8 or 16.
+SR_API TH sr_image_decode(const uint8_t* data, int64_t len, int* bit_depth) {
+  SR_TENSOR(([&] {
+    if (len <= 0) throw std::runtime_error("empty file");
+    cv::Mat buf(1, static_cast<int>(len), CV_8UC1, const_cast<uint8_t*>(data));
+    cv::Mat img = cv::imdecode(buf, cv::IMREAD_UNCHANGED | cv::IMREAD_ANYDEPTH);
+    if (img.empty()) throw std::runtime_error("not a readable image (unknown format, corrupt or truncated data)");
+    const int ch = img.channels();
+    if (ch != 1 && ch != 3 && ch != 4) throw std::runtime_error("unsupported channel count " + std::to_string(ch));
+    if (ch == 3) cv::cvtColor(img, img, cv::COLOR_BGR2RGB);
+    if (ch == 4) cv::cvtColor(img, img, cv::COLOR_BGRA2RGBA);
+    at::Tensor t;
+    switch (img.depth()) {
+      case CV_8U:
+        *bit_depth = 8;
+        t = at::from_blob(img.data, {img.rows, img.cols, ch}, {static_cast<int64_t>(img.step[0]), ch, 1}, at::kByte).clone();
+        break;
+      case CV_16U: {
+        *bit_depth = 16;
+        cv::Mat wide;
+        img.convertTo(wide, CV_32S);
+        t = at::from_blob(wide.data, {wide.rows, wide.cols, ch}, {static_cast<int64_t>(wide.step[0] / 4), ch, 1}, at::kInt).clone();
+        break;
+      }
+      default:
+        throw std::runtime_error("unsupported sample depth (only 8- and 16-bit images are read)");
+    }
+    return t;
+  })())
+}
+
+// format: 0 PNG (param = compression 0..9), 1 JPEG (param = quality 0..100). Input uint8 H×W×C RGB(A) or gray.
+SR_API int sr_image_encode(TH hwc, int format, int param, uint8_t** out, int64_t* out_len) {
+  SR_STATUS(({
+    auto t = hwc->to(c10::kCPU).contiguous();
+    if (t.scalar_type() != at::kByte) throw std::invalid_argument("image encoding needs a uint8 tensor");
+    if (t.dim() == 2) t = t.unsqueeze(2);
+    if (t.dim() != 3) throw std::invalid_argument("image encoding needs an H×W×C tensor");
+    const int ch = static_cast<int>(t.size(2));
+    if (ch != 1 && ch != 3 && ch != 4) throw std::invalid_argument("image encoding needs 1, 3 or 4 channels, got " + std::to_string(ch));
+    cv::Mat img(static_cast<int>(t.size(0)), static_cast<int>(t.size(1)), CV_8UC(ch), t.data_ptr());
+    cv::Mat bgr;
+    if (ch == 3) cv::cvtColor(img, bgr, cv::COLOR_RGB2BGR);
+    else if (ch == 4) cv::cvtColor(img, bgr, cv::COLOR_RGBA2BGRA);
+    else bgr = img;
+    std::vector<uchar> buf;
+    std::vector<int> params = format == 0 ? std::vector<int>{cv::IMWRITE_PNG_COMPRESSION, param}
+                                          : std::vector<int>{cv::IMWRITE_JPEG_QUALITY, param};
+    if (!cv::imencode(format == 0 ? ".png" : ".jpg", bgr, buf, params)) throw std::runtime_error("encoding failed");
+    *out = static_cast<uint8_t*>(std::malloc(buf.size()));
+    std::memcpy(*out, buf.data(), buf.size());
+    *out_len = static_cast<int64_t>(buf.size());
+  }))
+}
+SR_API void sr_buffer_free(void* p) { std::free(p); }
