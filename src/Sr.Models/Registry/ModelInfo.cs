@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+using Sr.Models.Networks;
+
+namespace Sr.Models.Registry;
+
+/// <summary>
+/// One registered method: a short name → a network factory, the paper, the colour space, the scales and the
+/// paper's default training recipe. Options are JSON, so an experiment is reproducible from its options file.
+/// </summary>
+public sealed record ModelInfo(
+    string Name,
+    string Paper,
+    ColorSpace ColorSpace,
+    IReadOnlyList<int> Scales,
+    Func<int, JsonObject?, SrNetwork> Create,
+    TrainingRecipe Recipe)
+{
+    /// <summary>One line on what the network is (for `sr models`).</summary>
+    public string Description { get; init; } = "";
+}
