@@ -5,17 +5,25 @@ namespace Sr.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+
+    /// <summary>The command tree. Each command lives in Commands/ and is added here with one line.</summary>
+    public static RootCommand BuildRoot()
     {
         var root = new RootCommand("SrMlNet: single-image super-resolution for .NET (libtorch inside).");
+        root.Subcommands.Add(InfoCommand());
+        return root;
+    }
+
+    private static Command InfoCommand()
+    {
         var info = new Command("info", "Print SrMlNet's version, the libtorch it runs on, the device and thread count.");
         info.SetAction(_ =>
         {
             Console.WriteLine(VersionText());
             return 0;
         });
-        root.Subcommands.Add(info);
-        return root.Parse(args).Invoke();
+        return info;
     }
 
     public static string VersionText() =>

@@ -1,0 +1,20 @@
+namespace Sr.Bench;
+
+/// <summary>The registered benchmarks. Add a line per benchmark.</summary>
+public static class Benchmarks
+{
+    public static IReadOnlyList<IBenchmark> All { get; } =
+    [
+    ];
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || All.FirstOrDefault(b => b.Name == args[0]) is not { } bench)
+        {
+            Console.Error.WriteLine("usage: Sr.Bench <name> [args]\nbenchmarks:");
+            foreach (var b in All) Console.Error.WriteLine($"  {b.Name,-16} {b.Description}");
+            return args.Length == 0 ? 0 : 2;
+        }
+        return bench.Run(args[1..], Console.Out);
+    }
+}
