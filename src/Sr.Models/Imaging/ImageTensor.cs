@@ -70,7 +70,8 @@ public static class ImageTensor
         ArgumentNullException.ThrowIfNull(nchw);
         if (nchw.dim() != 4) throw new ArgumentException($"Expected an N×C×H×W tensor, got [{string.Join("×", nchw.shape)}].", nameof(nchw));
         using var scope = torch.NewDisposeScope();
-        var t = QuantizeToUint8Levels(nchw.select(0, index).to(ScalarType.Float64), peak).mul(255.0 / peak);
+        // Levels straight from x·255/peak: going through QuantizeToUint8Levels and back would give k − ε, truncated to k − 1.
+        var t = nchw.select(0, index).to(ScalarType.Float64).mul(255.0 / peak).add(0.5).floor().clamp(0, 255);
         return t.permute(1, 2, 0).to(ScalarType.Byte).contiguous().MoveToOuterDisposeScope();
     }
 
