@@ -26,6 +26,7 @@ public static class Program
         var root = new RootCommand("SrMlNet: single-image super-resolution for .NET (libtorch inside).");
         if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Action = new VersionAction();
         root.Subcommands.Add(InfoCommand());
+        root.Subcommands.Add(Commands.BenchCommand.Create());
         return root;
     }
 
