@@ -46,7 +46,7 @@ public sealed class LinePlot
         var (x0, x1) = Range(points.Select(p => p.x));
         var (y0, y1) = Range(points.Select(p => Ty(p.y)));
         var xt = NiceTicks(x0, x1, 6);
-        var yt = NiceTicks(y0, y1, 5);
+        var yt = LogY ? LogTicks(y0, y1) : NiceTicks(y0, y1, 5);
         (x0, x1) = (Math.Min(x0, xt[0]), Math.Max(x1, xt[^1]));
         (y0, y1) = (Math.Min(y0, yt[0]), Math.Max(y1, yt[^1]));
         int Sx(double v) => px + (int)Math.Round((v - x0) / (x1 - x0) * (pw - 1));
@@ -98,6 +98,22 @@ public sealed class LinePlot
         var ticks = new List<double>();
         for (double t = first; t <= last + step * 1e-9; t += step) ticks.Add(Math.Abs(t) < step * 1e-9 ? 0 : t);
         return [.. ticks];
+    }
+
+    /// <summary>log10 of the 1/2/5·10^k values bracketing [10^lo, 10^hi] (only powers of ten when that gives too many).</summary>
+    public static double[] LogTicks(double lo, double hi)
+    {
+        foreach (var mantissas in new[] { new[] { 1.0, 2, 5 }, [1.0] })
+        {
+            var values = new List<double>();
+            for (int k = (int)Math.Floor(lo) - 1; k <= (int)Math.Ceiling(hi) + 1; k++)
+                foreach (var m in mantissas) values.Add(Math.Log10(m) + k);
+            double first = values.Where(v => v <= lo + 1e-12).DefaultIfEmpty(values[0]).Max();
+            double last = values.Where(v => v >= hi - 1e-12).DefaultIfEmpty(values[^1]).Min();
+            var ticks = values.Where(v => v >= first && v <= last).ToArray();
+            if (ticks.Length <= 8) return ticks;
+        }
+        return NiceTicks(lo, hi, 5);
     }
 
     private static string Label(double v)
