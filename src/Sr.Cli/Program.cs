@@ -12,6 +12,7 @@ public static class Program
     {
         var root = new RootCommand("SrMlNet: single-image super-resolution for .NET (libtorch inside).");
         root.Subcommands.Add(InfoCommand());
+        root.Subcommands.Add(Commands.ModelsCommand.Create());
         return root;
     }
 
