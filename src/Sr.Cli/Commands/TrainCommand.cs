@@ -37,7 +37,7 @@ public static class TrainCommand
         var lr = new Option<double?>("--lr") { Description = "Initial learning rate (default: the paper's)." };
         var seed = new Option<long?>("--seed") { Description = "Seed of the initial weights, the patch stream and every step. Default 1." };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint exactly; model, scale, data and sampling default to the checkpoint's." };
-        var degradation = new Option<string?>("--degradation") { Description = "How LR images are made from HR: bicubic (default), bilinear, box, bd, blur:σ[:k], dn, noise:σ, jpeg:q." };
+        var degradation = new Option<string?>("--degradation") { Description = $"How LR images are made from HR: {string.Join(", ", Degradations.Examples)}. Default bicubic (MATLAB imresize)." };
         var options = new Option<string?>("--options") { Description = "Network options as JSON text or @file.json (see the network's options record)." };
         var redegrade = new Option<bool>("--redegrade-each-epoch") { Description = "Degrade the images again every epoch with a new seed (for random degradations such as noise)." };
         var output = new Option<string?>("--output", "-o") { Description = "The SrMlNet model file to write (.srm)." };
@@ -147,7 +147,7 @@ public static class TrainCommand
         var sampler = PatchSampler.FromFolder(dataFolder, s, info.ColorSpace, degradation,
             new PatchSamplerOptions { BatchSize = recipe.BatchSize, HrPatchSize = recipe.HrPatchSize, Augment = recipe.Augment, Seed = seedValue, RedegradeEachEpoch = a.Redegrade });
         foreach (var skipped in sampler.Skipped) stderr.WriteLine($"warning: skipped {skipped}");
-        using var validation = a.Val is null ? null : ValidationSet.FromFolder(a.Val, s, info.ColorSpace, degradation, a.ValImages);
+        using var validation = a.Val is null ? null : ValidationSet.FromFolder(a.Val, s, degradation, a.ValImages);
 
         var metadata = new Dictionary<string, string>
         {
