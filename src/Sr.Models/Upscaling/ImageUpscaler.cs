@@ -14,13 +14,24 @@ public static class ImageUpscaler
     public static UpscaledImage Upscale(DecodedImage image, ISuperResolver method, int scale)
     {
         ArgumentNullException.ThrowIfNull(image);
+        using var converted = ImageTensor.FromDecoded(image, AlphaHandling.Keep);
+        var notes = converted.Notes.ToList();
+        if (converted.Image.shape[1] is 2 or 4) notes.Add("alpha upscaled with bicubic");
+        using var scope = torch.NewDisposeScope();
+        var hwc = ImageTensor.ToHwcUint8(Upscale(converted.Image, method, scale)).MoveToOuterDisposeScope();
+        return new UpscaledImage(hwc, notes);
+    }
+
+    /// <summary>
+    /// The same on a tensor: 1×C×H×W in [0,1] with C = 1 (gray), 2 (gray+alpha), 3 (RGB) or 4 (RGBA); returns 1×C×sH×sW in [0,1].
+    /// </summary>
+    public static Tensor Upscale(Tensor x, ISuperResolver method, int scale)
+    {
+        ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(method);
         if (!method.Scales.Contains(scale))
             throw new ArgumentException($"{method.Name} does not support scale ×{scale} (it supports {string.Join(", ", method.Scales.Select(s => "×" + s))}).", nameof(scale));
-        using var converted = ImageTensor.FromDecoded(image, AlphaHandling.Keep);
-        var notes = converted.Notes.ToList();
         using var scope = torch.NewDisposeScope();
-        var x = converted.Image;
         long c = x.shape[1];
         bool hasAlpha = c is 2 or 4;
         var color = hasAlpha ? x.narrow(1, 0, c - 1) : x;
@@ -29,10 +40,8 @@ public static class ImageUpscaler
         {
             var alpha = MatlabResize.Upscale(x.narrow(1, c - 1, 1), scale).clamp(0, 1);
             output = torch.cat([output, alpha], 1);
-            notes.Add("alpha upscaled with bicubic");
         }
-        var hwc = ImageTensor.ToHwcUint8(output).MoveToOuterDisposeScope();
-        return new UpscaledImage(hwc, notes);
+        return output.MoveToOuterDisposeScope();
     }
 
     private static Tensor UpscaleGray(Tensor gray, ISuperResolver method, int scale)
