@@ -32,4 +32,6 @@ mkdir -p "$build"
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release ${Torch_DIR:+-DTorch_DIR="$Torch_DIR"} >&2
 fi
+# Only the shim: the benchmark references srnative_bench and srnative_direct (native/bench) are built on demand by
+# `sr bench native` (samples/Sr.Bench/NativeBench.cs), keeping a fresh set-up one library short.
 cmake --build "$build" --target srnative -j "$(nproc)" >&2

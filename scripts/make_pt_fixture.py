@@ -12,6 +12,7 @@ Weights:
 Images (written by hand, so the exact pixel values are known):
   rgb16.png, gray16.png     16-bit PNGs; values listed in images.json
   photo.jpg                 a JPEG written by PIL (4 solid colour quadrants)
+  known.{bmp,tif,ppm,webp}, known.pgm, known_rgba.png   one 3×4 picture in the other formats (PIL, lossless)
 """
 import collections
 import json
@@ -136,8 +137,17 @@ def main():
     photo[16:, 24:] = (128, 128, 128)
     Image.fromarray(photo).save(os.path.join(OUT, "photo.jpg"), quality=95)
 
+    # One small RGB picture in every other format the reader accepts (lossless ones, so values are exact).
+    known = (np.arange(3 * 4 * 3).reshape(3, 4, 3) * 7 % 256).astype(np.uint8)
+    for ext, extra in (("bmp", {}), ("tif", {"compression": "tiff_lzw"}), ("ppm", {}), ("webp", {"lossless": True})):
+        Image.fromarray(known).save(os.path.join(OUT, "known." + ext), **extra)
+    Image.fromarray(known[..., 1]).save(os.path.join(OUT, "known.pgm"))
+    rgba = np.concatenate([known, np.full((3, 4, 1), 200, np.uint8)], axis=2)
+    rgba[0, 0, 3] = 0
+    Image.fromarray(rgba, "RGBA").save(os.path.join(OUT, "known_rgba.png"))
+
     with open(os.path.join(OUT, "images.json"), "w") as f:
-        json.dump({"rgb16": rgb16.tolist(), "gray16": gray16.tolist(),
+        json.dump({"rgb16": rgb16.tolist(), "gray16": gray16.tolist(), "known": known.tolist(), "known_rgba": rgba.tolist(),
                    "photo_quadrants": [[255, 0, 0], [0, 255, 0], [0, 0, 255], [128, 128, 128]]}, f)
 
 

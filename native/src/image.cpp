@@ -7,8 +7,10 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-// OpenCV checks decoded sizes against OPENCV_IO_MAX_IMAGE_PIXELS after reading the header and before
-// allocating the pixels, which is what refuses a decompression bomb; it reads the variable once.
+// OpenCV checks decoded sizes against OPENCV_IO_MAX_IMAGE_PIXELS (default 2^30) after reading the header and
+// before allocating the pixels. It reads the variable into a static when libopencv_imgcodecs loads, which is
+// before this shim can set it, so this call only reaches child processes; the pixel limit that counts is the
+// header check in Sr.Torch.io.ImageHeader (.NET), made before any file reaches imdecode.
 SR_API int sr_image_set_global_pixel_limit(int64_t max_pixels) {
   SR_STATUS(setenv("OPENCV_IO_MAX_IMAGE_PIXELS", std::to_string(max_pixels).c_str(), 1))
 }
@@ -44,16 +46,24 @@ SR_API TH sr_image_decode(const uint8_t* data, int64_t len, int* bit_depth) {
   })())
 }
 
-// format: 0 PNG (param = compression 0..9), 1 JPEG (param = quality 0..100). Input uint8 H×W×C RGB(A) or gray.
+// format: 0 PNG (param = compression 0..9), 1 JPEG (param = quality 0..100). Input H×W×C (or H×W), RGB(A) or
+// gray: uint8 (8-bit PNG/JPEG) or int32 holding 0..65535 (16-bit PNG, the type sr_image_decode returns for 16-bit).
 SR_API int sr_image_encode(TH hwc, int format, int param, uint8_t** out, int64_t* out_len) {
   SR_STATUS(({
-    auto t = hwc->to(c10::kCPU).contiguous();
-    if (t.scalar_type() != at::kByte) throw std::invalid_argument("image encoding needs a uint8 tensor");
+    auto t = hwc->detach().to(c10::kCPU).contiguous();
+    const bool wide = t.scalar_type() == at::kInt;
+    if (t.scalar_type() != at::kByte && !wide)
+      throw std::invalid_argument(std::string("image encoding needs a uint8 tensor (or int32 0..65535 for a 16-bit PNG), got ") + c10::toString(t.scalar_type()));
+    if (wide && format != 0) throw std::invalid_argument("16-bit images can only be written as PNG");
+    if (wide && t.numel() > 0 && (t.min().item<int>() < 0 || t.max().item<int>() > 65535))
+      throw std::invalid_argument("a 16-bit image needs values in 0..65535");
+    if (wide) t = t.to(at::kShort);  // same bits as uint16 for 0..65535
     if (t.dim() == 2) t = t.unsqueeze(2);
-    if (t.dim() != 3) throw std::invalid_argument("image encoding needs an H×W×C tensor");
+    if (t.dim() != 3) throw std::invalid_argument("image encoding needs an H×W×C tensor, got " + std::to_string(t.dim()) + " dimensions");
+    if (t.size(0) < 1 || t.size(1) < 1) throw std::invalid_argument("image encoding needs at least one pixel");
     const int ch = static_cast<int>(t.size(2));
     if (ch != 1 && ch != 3 && ch != 4) throw std::invalid_argument("image encoding needs 1, 3 or 4 channels, got " + std::to_string(ch));
-    cv::Mat img(static_cast<int>(t.size(0)), static_cast<int>(t.size(1)), CV_8UC(ch), t.data_ptr());
+    cv::Mat img(static_cast<int>(t.size(0)), static_cast<int>(t.size(1)), wide ? CV_16UC(ch) : CV_8UC(ch), t.data_ptr());
     cv::Mat bgr;
     if (ch == 3) cv::cvtColor(img, bgr, cv::COLOR_RGB2BGR);
     else if (ch == 4) cv::cvtColor(img, bgr, cv::COLOR_RGBA2BGRA);

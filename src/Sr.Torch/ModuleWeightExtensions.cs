@@ -5,7 +5,7 @@ namespace Sr.Torch;
 
 /// <summary>
 /// Saving and loading a module's weights by state-dict name, as TorchSharp.PyBridge spells it:
-/// <c>model.save_safetensors(path)</c>, <c>model.load_safetensors(path)</c>, <c>model.load_py(path)</c>.
+/// <c>model.save_safetensors(path)</c>, <c>model.load_safetensors(path)</c>, <c>model.save_py(path)</c>, <c>model.load_py(path)</c>.
 /// </summary>
 public static class ModuleWeightExtensions
 {
@@ -15,6 +15,15 @@ public static class ModuleWeightExtensions
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(path);
         Safetensors.SaveStateDict(path, module.state_dict(), metadata);
+        return module;
+    }
+
+    /// <summary>Writes the module's state dict as PyTorch's <c>torch.save(model.state_dict(), path)</c> does (read it with <c>torch.load</c>), through a temporary file and a rename.</summary>
+    public static T save_py<T>(this T module, string path) where T : nn.Module
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(path);
+        PyTorchPickler.PickleStateDict(path, module.state_dict());
         return module;
     }
 

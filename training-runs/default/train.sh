@@ -12,4 +12,4 @@ if [ -f "$ckpt" ]; then
   exec "$root/sr" train --resume "$ckpt" --minutes "$minutes" -o "$out/default-x$s.srm"
 fi
 exec "$root/sr" train --model rsrnet-sr --scale "$s" --data "$root/artifacts/data/291" --val "$root/../shared/data/Set5" \
-  --validate-every 300 --batch 64 --lr 1e-3 --seed 1 --minutes "$minutes" -o "$out/default-x$s.srm"
+  --validate-every 250 --batch 16 --lr 1e-3 --seed 1 --minutes "$minutes" -o "$out/default-x$s.srm"
