@@ -27,6 +27,7 @@ public static class Program
         if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Action = new VersionAction();
         root.Subcommands.Add(InfoCommand());
         root.Subcommands.Add(Commands.BenchCommand.Create());
+        root.Subcommands.Add(Commands.EvalCommand.Create());
         return root;
     }
 
