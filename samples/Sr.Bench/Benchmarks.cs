@@ -7,6 +7,7 @@ public static class Benchmarks
     [
         new NetworksBench(),
         new NativeBench(),
+        new ImagingBench(),
     ];
 
     public static int Main(string[] args)

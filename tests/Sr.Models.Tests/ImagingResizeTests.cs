@@ -126,6 +126,7 @@ public class ImagingResizeTests
             using var hr = ImageFile.Read(ImagingTestData.Path(set5 ? "Set5" : "Set14", names[i] + ".png"));
             using var lr = ImageFile.Read(System.IO.Path.Combine(folder, lrName));
             var ours = MatlabResize.Downscale(ImageTensor.ModCrop(ImageTensor.FromHwcUint8(hr.Pixels, ScalarType.Float64, peak: 255), scale), scale, options);
+            if (!roundEachPass) ours = ImageTensor.QuantizeToUint8Levels(ours, 255); // one rounding at the end only
             var theirs = ImageTensor.FromHwcUint8(lr.Pixels, ScalarType.Float64, peak: 255);
             Assert.Equal(theirs.shape, ours.shape);
             var diff = ours.sub(theirs).abs();
@@ -143,5 +144,20 @@ public class ImagingResizeTests
         var (max, differing, total) = CompareWithMatlabFiles(folder, scale, border);
         Assert.True(total > 0);
         Assert.Equal((0, 0L), (max, differing));
+    }
+
+    // Measured (Set5 ×3, 187,962 channel values): rounding only once at the end leaves 2-level errors in ~12% of the
+    // values; the other border rule changes values near the edges only (max 7 levels). Both files need both rules.
+    // The count for the single rounding can move by a few values with the BLAS's summation order (ties at .5).
+    [Fact]
+    public void Without_per_pass_rounding_or_with_the_other_border_the_MATLAB_files_are_missed_by_the_measured_amounts()
+    {
+        var finalOnly = CompareWithMatlabFiles("Set5/matlab_lr_x{0}_swinir", 3, ResizeBorder.Symmetric, roundEachPass: false);
+        Assert.Equal(2, finalOnly.Max);
+        Assert.InRange(finalOnly.Differing, 22030 - 20, 22030 + 20);
+        var otherBorder = CompareWithMatlabFiles("Set5/matlab_lr_x{0}_swinir", 3, ResizeBorder.Replicate);
+        Assert.Equal((7, 1683L, 187962L), otherBorder);
+        var otherBorderOld = CompareWithMatlabFiles("Set5/matlab_lr_x{0}", 3, ResizeBorder.Symmetric);
+        Assert.Equal((7, 1683L, 187962L), otherBorderOld);
     }
 }

@@ -13,6 +13,7 @@ namespace Sr.Models.Imaging;
 public static class MatlabResize
 {
     private const int MaxCachedPlans = 1024;
+    private const int BandSpan = 48;
     private static readonly ConcurrentDictionary<PlanKey, ResizePlan> Plans = new();
 
     /// <summary>Resizes both dimensions by <paramref name="scale"/>; the output size is ceil(size·scale), as MATLAB's.</summary>
@@ -174,8 +175,9 @@ public static class MatlabResize
         {
             double scale = BitConverter.Int64BitsToDouble(k.ScaleBits);
             var w = Weights(k.In, k.Out, scale, k.Kernel, k.Border, k.Antialias);
-            // Bands of ~256 input samples: the dense product costs out·in, the banded one about out·(256 + taps).
-            int bandLen = k.In <= 384 ? k.Out : Math.Max(8, (int)Math.Round(256.0 * k.Out / k.In));
+            // Bands of about BandSpan input samples: the dense product costs out·in multiply-adds, the banded one about
+            // out·(BandSpan + taps), at a few more (smaller) matrix products.
+            int bandLen = k.In <= 2 * BandSpan ? k.Out : Math.Max(1, (int)(BandSpan * (double)k.Out / k.In));
             var bands = new List<Band>();
             for (int o0 = 0; o0 < k.Out; o0 += bandLen)
             {

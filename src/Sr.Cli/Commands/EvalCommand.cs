@@ -1,0 +1,99 @@
+using System.CommandLine;
+using Sr.Models;
+using Sr.Models.Evaluation;
+using Sr.Models.Imaging;
+
+namespace Sr.Cli.Commands;
+
+/// <summary>
+/// `sr eval --model bicubic --data &lt;folder|manifest.json&gt; --scale s [--protocol y-shave] [--json f] [--csv f] [--markdown f]`:
+/// measures a method on a folder of HR images (or a dataset manifest) and prints the per-image table and the mean.
+/// </summary>
+public static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "The method: bicubic (bicubic-y, bicubic-rgb), a registered network name or a model file.", DefaultValueFactory = _ => "bicubic" };
+        var data = new Option<string>("--data") { Description = "A folder of HR images, or a dataset manifest (data-manifests/NAME.json).", Required = true };
+        var scale = new Option<int>("--scale") { Description = "The upscaling factor (2, 3, 4, …).", Required = true };
+        var protocol = new Option<string>("--protocol") { Description = "y-shave (default; the papers' tables), rgb-shave, ntire-rgb (RGB, shave 6+s), spsr (Y, SSIM with automatic downsampling).", DefaultValueFactory = _ => "y-shave" };
+        var degradation = new Option<string>("--degradation") { Description = "How LR is made: bicubic (default), bilinear, nearest, bd, blur:σ[:k], noise:σ, jpeg:q.", DefaultValueFactory = _ => "bicubic" };
+        var seed = new Option<long>("--seed") { Description = "Seed of a random degradation (noise); image i uses seed + i.", DefaultValueFactory = _ => 0 };
+        var dataRoot = new Option<string?>("--data-root") { Description = "Where a manifest's folder lies (default: ../shared/data next to the repository, else the current folder)." };
+        var json = new Option<string?>("--json") { Description = "Write the report as JSON here." };
+        var csv = new Option<string?>("--csv") { Description = "Write the report as CSV here." };
+        var markdown = new Option<string?>("--markdown") { Description = "Write the report as Markdown here." };
+        var cmd = new Command("eval", "Measure PSNR/SSIM of a method on a folder of HR images under an explicit protocol.")
+        {
+            model, data, scale, protocol, degradation, seed, dataRoot, json, csv, markdown,
+        };
+        cmd.SetAction(parse =>
+        {
+            int s = parse.GetValue(scale);
+            if (s < 1) throw new ArgumentException($"--scale must be ≥ 1, got {s}.");
+            var proto = EvalProtocol.Parse(parse.GetValue(protocol)!);
+            var modelName = parse.GetValue(model)!;
+            // Plain "bicubic" means bicubic in the protocol's colour space (on Y for the papers' tables, on RGB for RGB protocols).
+            if (string.Equals(modelName, "bicubic", StringComparison.OrdinalIgnoreCase) && proto.ColorSpace == ColorSpace.Rgb) modelName = "bicubic-rgb";
+            var method = SuperResolvers.Resolve(modelName, s);
+            var evaluator = new SrEvaluator(proto, Degradations.Parse(parse.GetValue(degradation)!), parse.GetValue(seed));
+
+            using var cts = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                var progress = new ConsoleProgress();
+                var source = parse.GetValue(data)!;
+                EvalReport report;
+                if (source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(source))
+                {
+                    var manifest = DatasetManifest.Load(source);
+                    report = evaluator.EvaluateManifest(manifest, parse.GetValue(dataRoot) ?? DefaultDataRoot(), method, s, progress, cts.Token);
+                }
+                else
+                {
+                    report = evaluator.EvaluateFolder(source, method, s, progress: progress, cancellationToken: cts.Token);
+                }
+                progress.Done();
+                Console.Write(report.ToMarkdown());
+                if (parse.GetValue(json) is { } j) report.SaveJson(j);
+                if (parse.GetValue(csv) is { } c) report.SaveCsv(c);
+                if (parse.GetValue(markdown) is { } m) report.SaveMarkdown(m);
+                return report.MeasuredCount > 0 ? 0 : 3;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        });
+        return cmd;
+    }
+
+    private static string DefaultDataRoot()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "SrMlNet.sln")))
+                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
+        return Environment.CurrentDirectory;
+    }
+
+    /// <summary>One status line on stderr while it runs (only on a terminal), so stdout stays the table.</summary>
+    private sealed class ConsoleProgress : IProgress<EvalProgress>
+    {
+        private readonly bool _live = !Console.IsErrorRedirected;
+
+        public void Report(EvalProgress value)
+        {
+            if (!_live) return;
+            var row = value.Last;
+            var what = row.IsMeasured ? $"{EvalReport.Format(row.Psnr, 2)} dB" : "skipped";
+            Console.Error.Write($"\r[{value.Done}/{value.Total}] {row.Name} {what}".PadRight(60));
+        }
+
+        public void Done()
+        {
+            if (_live) Console.Error.Write("\r" + new string(' ', 60) + "\r");
+        }
+    }
+}
