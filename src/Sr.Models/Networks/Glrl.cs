@@ -66,7 +66,7 @@ public sealed class Glrl : SrNetwork
         return conv;
     }
 
-    /// <summary>Layers on the longest path (2 + B·(2U + ... ) + 2) in HR pixels, as LR pixels (rounded up), plus the bicubic's 2.</summary>
+    /// <summary>Layers on the longest path, 2 + B·2U + 2 (16 for the paper), in HR pixels → LR pixels (rounded up), plus the bicubic's 2.</summary>
     public override int ReceptiveFieldRadius
     {
         get
