@@ -81,27 +81,26 @@ public sealed class Btsrn : SrNetwork
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = Options.ValidConvolutions ? F.pad(input, [_pad, _pad, _pad, _pad], nn.PaddingModes.Symmetric) : input;
-        var h = conv_in.call(x - 0.5);
-        foreach (var block in lr_conv) h = block.call(h);
+        var x = Options.ValidConvolutions ? F.pad(input, [_pad, _pad, _pad, _pad], nn.PaddingModes.Symmetric) : input.alias();
+        var h = x.Consume(t => t - 0.5).Consume(conv_in.call);
+        foreach (var block in lr_conv) h = h.Consume(block.call);
         if (Scale == 4)
         {
-            h = up1!.call(h);
-            h = up_conv!.call(h);
-            h = up2!.call(h);
+            h = h.Consume(up1!.call).Consume(up_conv!.call).Consume(up2!.call);
         }
         else
         {
-            h = up!.call(h);
+            h = h.Consume(up!.call);
         }
-        foreach (var block in hr_conv) h = block.call(h);
-        var residual = conv_out.call(F.leaky_relu(h, 0.2));
+        foreach (var block in hr_conv) h = h.Consume(block.call);
+        var residual = h.Consume(t => F.leaky_relu(t, 0.2)).Consume(conv_out.call);
         if (Options.ValidConvolutions && _crop > 0)
         {
             long hh = input.size(2) * Scale, ww = input.size(3) * Scale;
-            residual = residual.narrow(2, _crop, hh).narrow(3, _crop, ww);
+            residual = residual.Consume(r => r.narrow(2, _crop, hh).Consume(t => t.narrow(3, _crop, ww)));
         }
-        return (residual + bicubic.call(input)).MoveToOuterDisposeScope();
+        using var bicubicBase = bicubic.call(input);
+        return residual.Consume(r => r + bicubicBase).MoveToOuterDisposeScope();
     }
 
     /// <summary>The PConv block, pre-activation (Fig. 2(d)): x ⊕ conv3×3(lrelu(conv1×1(lrelu(x)))).</summary>
@@ -155,16 +154,22 @@ public sealed class Btsrn : SrNetwork
             var a = F.leaky_relu(x, 0.2);
             long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), s2 = (long)_scale * _scale;
             if (!_fast)
-                return (F.interpolate(x, scale_factor: [_scale], mode: nn.InterpolationMode.Nearest) + deconv.call(a)).MoveToOuterDisposeScope();
+            {
+                using var nearest = F.interpolate(x, scale_factor: [_scale], mode: nn.InterpolationMode.Nearest);
+                return a.Consume(deconv.call).Consume(t => nearest + t).MoveToOuterDisposeScope();
+            }
             // Kernel = stride: every output pixel gets exactly one tap, so the transposed convolution is a 1×1
             // convolution to c·s² channels followed by a pixel shuffle (weight [in, out, s, s] → [out·s·s, in, 1, 1]).
-            // The nearest-neighbour skip is x repeated s² times per channel before the same shuffle, so both
-            // branches are summed at LR size and shuffled once.
+            // The nearest-neighbour skip is x repeated s² times per channel before the same shuffle: added by
+            // broadcasting over the s² sub-pixel positions at LR size, then everything is shuffled once.
             var w1 = deconv.weight.permute(1, 2, 3, 0).reshape(c * s2, c, 1, 1);
             var b1 = deconv.bias!.unsqueeze(1).expand(c, s2).reshape(c * s2);
-            var skip = x.unsqueeze(2).expand(n, c, s2, h, w).reshape(n, c * s2, h, w);
-            var sum = F.conv2d(a, w1, b1) + skip;
-            return F.pixel_shuffle(sum, _scale).MoveToOuterDisposeScope();
+            var skip = x.unsqueeze(2);
+            var sum = a.Consume(t => F.conv2d(t, w1, b1))
+                .Consume(t => t.reshape(n, c, s2, h, w))
+                .Consume(t => t + skip)
+                .Consume(t => t.reshape(n, c * s2, h, w));
+            return sum.Consume(t => F.pixel_shuffle(t, _scale)).MoveToOuterDisposeScope();
         }
     }
 }

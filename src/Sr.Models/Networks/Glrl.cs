@@ -66,7 +66,7 @@ public sealed class Glrl : SrNetwork
         return conv;
     }
 
-    /// <summary>Layers on the longest path (2 + B·(2U + ... ) + 2) in HR pixels, as LR pixels (rounded up), plus the bicubic's 2.</summary>
+    /// <summary>Layers on the longest path, 2 + B·2U + 2 (16 for the paper), in HR pixels → LR pixels (rounded up), plus the bicubic's 2.</summary>
     public override int ReceptiveFieldRadius
     {
         get
@@ -80,15 +80,19 @@ public sealed class Glrl : SrNetwork
     {
         using var scope = NewDisposeScope();
         var ilr = upsample.call(lr);
-        var x = extract2.call(extract_act.call(extract1.call(ilr)));
+        var x = extract1.call(ilr).Consume(extract_act.call).Consume(extract2.call);
         Tensor? output = null;
         for (int b = 0; b < blocks.Count; b++)
         {
-            x = blocks[b].call(x);
-            var r = reconstruct2.call(reconstruct_act2.call(reconstruct1.call(reconstruct_act1.call(x))));
-            var prediction = (r + ilr) * weights.select(0, b);
-            output = output is null ? prediction : output + prediction;
+            x = x.Consume(blocks[b].call);
+            using var w = weights.select(0, b);
+            var prediction = reconstruct_act1.call(x)
+                .Consume(reconstruct1.call).Consume(reconstruct_act2.call).Consume(reconstruct2.call)
+                .Consume(r => r + ilr).Consume(p => p * w);
+            output = output is null ? prediction : output.Consume(o => o + prediction);
+            if (!ReferenceEquals(output, prediction)) prediction.Dispose();
         }
+        x.Dispose();
         return output!.MoveToOuterDisposeScope();
     }
 
@@ -114,11 +118,11 @@ public sealed class Glrl : SrNetwork
         public override Tensor forward(Tensor x)
         {
             using var scope = NewDisposeScope();
-            var deep = x;
+            var deep = x.alias();
             for (int u = 0; u < _units; u++)
-                deep = x + conv_b.call(act_b.call(conv_a.call(act_a.call(deep))));
-            var shallowResidual = conv_s.call(act_s.call(x));
-            return (deep + shallowResidual).MoveToOuterDisposeScope();
+                deep = deep.Consume(act_a.call).Consume(conv_a.call).Consume(act_b.call).Consume(conv_b.call).Consume(r => x + r);
+            using var shallowResidual = act_s.call(x).Consume(conv_s.call);
+            return deep.Consume(d => d + shallowResidual).MoveToOuterDisposeScope();
         }
     }
 }

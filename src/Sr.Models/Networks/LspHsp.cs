@@ -76,10 +76,9 @@ public sealed class LspHsp : SrNetwork, IBoundaryNetwork
     {
         ArgumentNullException.ThrowIfNull(lr);
         using var scope = NewDisposeScope();
-        var features = F.relu(extract.call(lr));
         var positions = PlacementIndices(lr);
-        var h = shepard.Forward(features, positions, Scale);
-        var maps = hsp.call(F.relu(h));
+        var h = extract.call(lr).Consume(F.relu).Consume(f => shepard.Forward(f, positions, Scale));
+        var maps = h.Consume(F.relu).Consume(hsp.call);
         var image = maps.narrow(1, 0, 1).MoveToOuterDisposeScope();
         var boundary = maps.narrow(1, 1, 1).MoveToOuterDisposeScope();
         return (image, boundary);
@@ -150,14 +149,16 @@ public sealed class LspHsp : SrNetwork, IBoundaryNetwork
             long sh = h * scale, sw = w * scale;
             var index = positions.unsqueeze(1);
             var placed = zeros([n, c, sh * sw], features.dtype, features.device)
-                .scatter_add(2, index.expand(n, c, h * w), features.reshape(n, c, h * w))
-                .reshape(n, c, sh, sw);
+                .Consume(z => z.scatter_add(2, index.expand(n, c, h * w), features.reshape(n, c, h * w)))
+                .Consume(p => p.reshape(n, c, sh, sw));
             var indicator = zeros([n, 1, sh * sw], features.dtype, features.device)
-                .scatter_add(2, index, ones([n, 1, h * w], features.dtype, features.device))
-                .reshape(n, 1, sh, sw);
-            var numerator = F.conv2d(placed, weight, null, 1, _kernel / 2);
-            var denominator = F.conv2d(indicator, weight.sum(1, keepdim: true), null, 1, _kernel / 2);
-            var result = numerator / denominator.clamp_min(1e-4) + bias.reshape(1, -1, 1, 1);
+                .Consume(z => z.scatter_add(2, index, ones([n, 1, h * w], features.dtype, features.device)))
+                .Consume(p => p.reshape(n, 1, sh, sw));
+            var denominator = indicator.Consume(i => F.conv2d(i, weight.sum(1, keepdim: true), null, 1, _kernel / 2)).Consume(d => d.clamp_min(1e-4));
+            var result = placed.Consume(p => F.conv2d(p, weight, null, 1, _kernel / 2))
+                .Consume(num => num / denominator)
+                .Consume(r => r + bias.reshape(1, -1, 1, 1));
+            denominator.Dispose();
             return result.MoveToOuterDisposeScope();
         }
     }

@@ -47,12 +47,12 @@ public sealed class SrNet : SrNetwork
     {
         using var scope = NewDisposeScope();
         var features = new List<Tensor> { F.leaky_relu(conv.call(lr), _slope) };
-        foreach (var unit in units) features.Add(unit.call(torch.cat(features, 1)));
-        var residual = reconstruct.call(torch.cat(features, 1));
+        foreach (var unit in units) features.Add(torch.cat(features, 1).Consume(unit.call));
+        var residual = torch.cat(features, 1).Consume(reconstruct.call);
         // Eq. (4): tile L into d² channels (per colour channel) and add; the shuffle then places residual + L.
         long n = lr.size(0), c = lr.size(1), h = lr.size(2), w = lr.size(3), s2 = (long)Scale * Scale;
         var tiled = lr.unsqueeze(2).expand(n, c, s2, h, w).reshape(n, c * s2, h, w);
-        return F.pixel_shuffle(residual + tiled, Scale).MoveToOuterDisposeScope();
+        return residual.Consume(r => r + tiled).Consume(t => F.pixel_shuffle(t, Scale)).MoveToOuterDisposeScope();
     }
 
     /// <summary>A dense unit: 1×1 bottleneck (the "gate" over long/short-term memory), LReLU, 3×3, LReLU.</summary>

@@ -41,9 +41,9 @@ public sealed class Srcnn : SrNetwork
     public override Tensor forward(Tensor lr)
     {
         using var scope = NewDisposeScope();
-        var x = upsample.call(lr);
-        x = F.relu(conv1.call(x));
-        x = F.relu(conv2.call(x));
-        return conv3.call(x).MoveToOuterDisposeScope();
+        return upsample.call(lr)
+            .Consume(conv1.call).Consume(F.relu)
+            .Consume(conv2.call).Consume(F.relu)
+            .Consume(conv3.call).MoveToOuterDisposeScope();
     }
 }

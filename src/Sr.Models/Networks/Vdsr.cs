@@ -42,8 +42,8 @@ public sealed class Vdsr : SrNetwork
     {
         using var scope = NewDisposeScope();
         var ilr = upsample.call(lr);
-        var x = ilr;
-        for (int i = 0; i < layers.Count - 1; i++) x = F.relu(layers[i].call(x));
-        return (layers[^1].call(x) + ilr).MoveToOuterDisposeScope();
+        var x = ilr.alias();
+        for (int i = 0; i < layers.Count - 1; i++) x = x.Consume(layers[i].call).Consume(F.relu);
+        return x.Consume(layers[^1].call).Consume(r => r + ilr).MoveToOuterDisposeScope();
     }
 }
