@@ -34,6 +34,7 @@ public static class Program
         root.Subcommands.Add(Commands.BenchCommand.Create());
         root.Subcommands.Add(Commands.ModelsCommand.Create());
         root.Subcommands.Add(Commands.UpscaleCommand.Create());
+        root.Subcommands.Add(Commands.TrainCommand.Create());
         return root;
     }
 
