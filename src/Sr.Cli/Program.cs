@@ -37,6 +37,7 @@ public static class Program
         root.Subcommands.Add(Commands.CompareCommand.Create());
         root.Subcommands.Add(Commands.TrainCommand.Create(Sr.Models.Registry.ModelRegistry.Get, Sr.Models.Imaging.Degradations.Parse));
         root.Subcommands.Add(Commands.EvalCommand.Create());
+        root.Subcommands.Add(Commands.TrainCommand.Create());
         return root;
     }
 

@@ -20,6 +20,10 @@ public static class TrainCommand
 {
     public const int ExitDiverged = 3, ExitCancelled = 130, ExitUsage = 2;
 
+    /// <summary>The command on the registry's networks and the named degradations.</summary>
+    public static Command Create() => Create(ModelRegistry.Get, Degradations.Parse);
+
+    /// <summary>The command with other sources of networks and degradations (tests, third parties).</summary>
     public static Command Create(Func<string, ModelInfo> models, Func<string, IDegradation> degradations)
     {
         ArgumentNullException.ThrowIfNull(models);
@@ -58,9 +62,6 @@ public static class TrainCommand
 
     internal sealed record Arguments(string? Model, int? Scale, string? Data, string? Val, int ValImages, int ValidateEvery, double? Minutes, long? Steps,
         int? Batch, int? Patch, double? LearningRate, long? Seed, string? Resume, string? Degradation, string? Options, bool Redegrade, string? Output);
-
-    /// <summary>The recipe the registry gives for this scale (the networks branch adds per-scale recipes to ModelInfo).</summary>
-    private static TrainingRecipe RecipeFor(ModelInfo info, int scale) => info.Recipe;
 
     internal static int Run(Arguments a, Func<string, ModelInfo> models, Func<string, IDegradation> degradations, TextWriter stdout, TextWriter stderr)
     {
@@ -129,7 +130,7 @@ public static class TrainCommand
         }
         if (networkOptions is { Count: 0 }) networkOptions = null;
         long seedValue = Pick(a.Seed, "sampler_seed", ParseLong, 1);
-        var recipe = RecipeFor(info, s);
+        var recipe = info.RecipeFor(s);
         recipe = recipe with
         {
             BatchSize = Pick(a.Batch, "batch", ParseInt, recipe.BatchSize),
