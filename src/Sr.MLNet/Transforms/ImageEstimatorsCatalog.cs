@@ -28,3 +28,17 @@ public static partial class ImageEstimatorsCatalog
         return new AugmentEstimator(seed ?? catalog.Environment.EffectiveSeed, flips, rotations, columnNames.Select(c => (c, c)).ToArray());
     }
 }
+
+public static partial class ImageEstimatorsCatalog
+{
+    /// <summary>
+    /// Aligned LR/HR patch pairs: <paramref name="patchSize"/>² LR pixels every <paramref name="stride"/> LR pixels, HR
+    /// patches <paramref name="scale"/> times larger at the same place. One row per pair; training-only.
+    /// </summary>
+    public static ExtractPatchesEstimator ExtractPatches(this TransformsCatalog catalog, string lrPatchColumnName, string hrPatchColumnName,
+        string lrColumnName, string hrColumnName, int scale, int patchSize = 32, int stride = 16)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new ExtractPatchesEstimator(lrPatchColumnName, hrPatchColumnName, lrColumnName, hrColumnName, patchSize, stride, scale);
+    }
+}
