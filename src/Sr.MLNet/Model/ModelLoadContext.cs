@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sr.Torch;
+using Sr.Torch.Serialization;
 
 namespace Sr.MLNet;
 
@@ -96,13 +97,21 @@ public sealed class ModelLoadContext
         return text;
     }
 
-    /// <summary>Copies the weights stream <paramref name="name"/> into <paramref name="module"/> (strict: every key, same shapes).</summary>
+    /// <summary>Copies the safetensors stream <paramref name="name"/> into <paramref name="module"/> (strict: every key, same shapes).</summary>
     public void LoadWeights(string name, torch.nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
         LoadBinaryStream(name, s =>
         {
-            var state = StateDictStream.Read(s, p => Error($"{Directory}/{name}: {p}"));
+            Dictionary<string, Tensor> state;
+            try
+            {
+                state = Safetensors.LoadStateDict(s, $"{Source}:{Directory}/{name}");
+            }
+            catch (WeightsFormatException e)
+            {
+                throw Error($"{Directory}/{name} is not valid safetensors ({e.Problem})", e);
+            }
             try
             {
                 module.load_state_dict(state, strict: true);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sr.Torch;
+using Sr.Torch.Serialization;
 
 namespace Sr.MLNet;
 
@@ -60,11 +61,14 @@ public sealed class ModelSaveContext
         SaveBinaryStream(name, s => s.Write(Encoding.UTF8.GetBytes(text)));
     }
 
-    /// <summary>Writes a network's state dict (parameters and persistent buffers) as side stream <paramref name="name"/>; see <c>StateDictStream</c> for the layout.</summary>
+    /// <summary>
+    /// Writes a network's state dict (parameters and persistent buffers, by dotted name) as side stream
+    /// <paramref name="name"/> in safetensors format — readable by PyTorch/HF tools after unzipping.
+    /// </summary>
     public void SaveWeights(string name, torch.nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        SaveBinaryStream(name, s => StateDictStream.Write(s, module.state_dict()));
+        SaveBinaryStream(name, s => Safetensors.SaveStateDict(s, module.state_dict()));
     }
 
     /// <summary>Saves a nested model (a chain's elements) in the sub-directory <paramref name="name"/>.</summary>
