@@ -15,12 +15,17 @@ internal abstract class IndexedDataView : IDataView
 
     public virtual long? GetRowCount() => Count;
 
+    /// <summary>Called when a cursor is made, with its active columns (before <see cref="Count"/>).</summary>
+    protected virtual void Prepare(IReadOnlyCollection<int> columns) { }
+
     /// <summary>A getter of column <paramref name="column"/> reading row <c>row()</c>.</summary>
     protected abstract Delegate MakeGetter(int column, Func<long> row);
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         ArgumentNullException.ThrowIfNull(columnsNeeded);
+        var active = columnsNeeded.Select(c => c.Index).ToHashSet();
+        Prepare(active);
         long n = Count;
         long[]? order = null;
         if (rand is not null)
@@ -29,7 +34,7 @@ internal abstract class IndexedDataView : IDataView
             for (long i = 0; i < n; i++) order[i] = i;
             rand.Shuffle(order);
         }
-        return new Cursor(this, columnsNeeded.Select(c => c.Index).ToHashSet(), n, order);
+        return new Cursor(this, active, n, order);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
