@@ -119,3 +119,33 @@ public class SuperResolveTests : IDisposable
         public void Report(T value) => report(value);
     }
 }
+
+public class ReduceTests : IDisposable
+{
+    private readonly SrContext _sr = new(seed: 1);
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("srreduce");
+
+    public void Dispose() => _dir.Delete(true);
+
+    [Fact]
+    public void Reduce_learns_RSRNets_down_scaler_whose_LR_is_quantised_and_survives_save_and_reload()
+    {
+        var set5 = _sr.Data.TakeRows(_sr.Data.LoadImages(Path.Combine(TestData.SharedData, "Set5")), 2);
+        var pipeline = _sr.Transforms.ConvertToYCbCr("Y", "Image").Append(_sr.Transforms.ModCrop("HR", "Y", scale: 2))
+            .Append(_sr.Transforms.Reduce(new ReduceEstimator.Options
+            {
+                OutputColumnName = "LR", InputColumnName = "HR", Scale = 2, MaxSteps = 2, BatchSize = 2, HrPatchSize = 32,
+                NetworkOptions = new System.Text.Json.Nodes.JsonObject { ["Features"] = 8, ["DenseUnits"] = 1 },
+            }));
+        using var model = pipeline.Fit(set5);
+        var lr = TestData.Images(model.Transform(set5), "LR");
+        Assert.Equal([1L, 1, 256, 256], lr[0].shape); // baby 512×512 ÷ 2
+        using var levels = lr[0].to(ScalarType.Float64).mul(255);
+        Assert.True(levels.sub(levels.round()).abs().max().item<double>() < 1e-3); // Q-BReLU: 256 levels
+        var path = Path.Combine(_dir.FullName, "reduce.zip");
+        _sr.Model.Save(model, set5.Schema, path);
+        using var loaded = (TransformerChain<ITransformer>)new SrContext().Model.Load(path, out _);
+        var again = TestData.Images(loaded.Transform(set5), "LR");
+        for (int i = 0; i < lr.Count; i++) Assert.True(lr[i].eq(again[i]).all().item<bool>());
+    }
+}

@@ -42,3 +42,20 @@ public static partial class ImageEstimatorsCatalog
         return new ExtractPatchesEstimator(lrPatchColumnName, hrPatchColumnName, lrColumnName, hrColumnName, patchSize, stride, scale);
     }
 }
+
+public static partial class ImageEstimatorsCatalog
+{
+    /// <summary>Trains RSRNet on HR images and returns its learned down-scaler (HR Y → quantised LR Y).</summary>
+    public static ReduceEstimator Reduce(this TransformsCatalog catalog, string outputColumnName = "LR", string inputColumnName = "HR", int scale = 2,
+        long? maxSteps = null, TimeSpan? maxDuration = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return catalog.Reduce(new ReduceEstimator.Options { OutputColumnName = outputColumnName, InputColumnName = inputColumnName, Scale = scale, MaxSteps = maxSteps, MaxDuration = maxDuration });
+    }
+
+    public static ReduceEstimator Reduce(this TransformsCatalog catalog, ReduceEstimator.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new ReduceEstimator(options) { Seed = catalog.Environment.EffectiveSeed };
+    }
+}
