@@ -149,3 +149,34 @@ public class ReduceTests : IDisposable
         for (int i = 0; i < lr.Count; i++) Assert.True(lr[i].eq(again[i]).all().item<bool>());
     }
 }
+
+public class ModelZipCliTests
+{
+    [Fact]
+    public void The_CLIs_model_loader_opens_a_pipeline_zip_once_registered_and_checks_the_scale()
+    {
+        var sr = new SrContext(seed: 1);
+        var data = sr.Data.TakeRows(sr.Data.LoadImages(Path.Combine(TestData.SharedData, "Set5")), 1);
+        using var model = sr.Transforms.ConvertToYCbCr("Y", "Image").Append(sr.Transforms.ModCrop("HR", "Y", 2)).Append(sr.Transforms.Degrade("LR", "HR", scale: 2))
+            .Append(sr.Transforms.SuperResolve(new SuperResolutionEstimator.Options
+            {
+                ModelName = "rsrnet-sr", Scale = 2, MaxSteps = 1, BatchSize = 2, HrPatchSize = 32,
+                NetworkOptions = new System.Text.Json.Nodes.JsonObject { ["Features"] = 8, ["DenseUnits"] = 1 },
+            })).Fit(data);
+        var path = Path.Combine(Path.GetTempPath(), $"cli-{Guid.NewGuid():N}.zip");
+        try
+        {
+            sr.Model.Save(model, data.Schema, path);
+            SrModelZip.Register();
+            var method = Sr.Models.Upscaling.ModelLoader.Load(path, 2);
+            Assert.Equal(ColorSpace.Y, method.ColorSpace);
+            (method as IDisposable)?.Dispose();
+            var e = Assert.Throws<ArgumentException>(() => Sr.Models.Upscaling.ModelLoader.Load(path, 3));
+            Assert.Contains("holds a ×2 model, but ×3 was asked for", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -5,7 +5,6 @@ using Sr.Models.Networks;
 using Sr.Models.Registry;
 using Sr.Models.Training;
 using Sr.Torch;
-using F = Sr.Torch.torch.nn.functional;
 
 namespace Sr.MLNet;
 
@@ -103,7 +102,7 @@ public sealed class ReduceEstimator : IEstimator<ReduceTransformer>
             {
                 if (network is not IReducingNetwork) throw new ArgumentException($"Model '{info.Name}' has no learned down-scaler.");
                 new Trainer(network, sampler, new TrainingOptions { Recipe = recipe, MaxSteps = _options.MaxSteps, MaxDuration = _options.MaxDuration, Seed = seed },
-                    new SynchronyObjective(recipe.Loss)).Run(_options.Progress, _options.CancellationToken);
+                    new SynchronousReductionObjective(recipe.Loss)).Run(_options.Progress, _options.CancellationToken);
                 _options.CancellationToken.ThrowIfCancellationRequested();
                 return new ReduceTransformer(info.Name, network, _options.NetworkOptions, _options.OutputColumnName, _options.InputColumnName);
             }
@@ -116,16 +115,6 @@ public sealed class ReduceEstimator : IEstimator<ReduceTransformer>
         finally
         {
             foreach (var t in images) t.Dispose();
-        }
-    }
-
-    /// <summary>RSRNet's loss: the reconstruction of HR through its own reduced image (Sec. 3), not SR of a bicubic LR.</summary>
-    private sealed class SynchronyObjective(LossKind loss) : ITrainingObjective
-    {
-        public Tensor Loss(SrNetwork network, Tensor lr, Tensor hr)
-        {
-            var sr = ((IReducingNetwork)network).ReduceAndSuperResolve(hr);
-            return loss == LossKind.MSE ? F.mse_loss(sr, hr) : F.l1_loss(sr, hr);
         }
     }
 }
