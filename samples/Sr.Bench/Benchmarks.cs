@@ -8,6 +8,7 @@ public static class Benchmarks
         new NetworksBench(),
         new NativeBench(),
         new ImagingBench(),
+        new PipelineBench(),
     ];
 
     public static int Main(string[] args)

@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+using Sr.Models;
+using Sr.Models.Registry;
+using Sr.Models.Training;
+using Sr.Torch;
+
+namespace Sr.MLNet;
+
+/// <summary>
+/// Trains a registry network on the (LR, HR) pairs of a data view with SrMlNet's training engine and returns the
+/// <see cref="SuperResolutionTransformer"/> that applies it. The pairs can be whole images (the engine's sampler cuts
+/// random aligned patches) or the rows of <c>ExtractPatches</c> (whole patches are sampled); either way the network
+/// sees exactly the pipeline's LR, with the engine's D4 augmentation when the recipe asks for it.
+/// <remarks>
+/// | Estimator Characteristics | |
+/// | -- | -- |
+/// | Does this estimator need to look at the data to train its parameters? | Yes |
+/// | Input column data type | Image (LR) and Image (HR label), both in the network's colour space |
+/// | Output column data type | Image (s·h × s·w) |
+/// </remarks>
+/// </summary>
+public sealed class SuperResolutionEstimator : IEstimator<SuperResolutionTransformer>
+{
+    private readonly Options _options;
+
+    public SuperResolutionEstimator(Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.ModelName);
+        ArgumentException.ThrowIfNullOrEmpty(options.OutputColumnName);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Scale);
+        _options = options;
+    }
+
+    public static class Defaults
+    {
+        public const string ModelName = "rsrnet-sr";
+        public const int Scale = 3;
+        public const string OutputColumnName = "SR";
+        public const string InputColumnName = "LR";
+        public const string LabelColumnName = "HR";
+        /// <summary>LR tile side for inference (LR pixels); keeps a 2000×2000 ×4 output within a few GB.</summary>
+        public const int TileSize = 256;
+    }
+
+    /// <summary>Everything the estimator needs, as data (JSON-serialisable except the progress/cancellation hooks).</summary>
+    public sealed class Options
+    {
+        public string OutputColumnName { get; set; } = Defaults.OutputColumnName;
+        /// <summary>The LR images (training input, and what the fitted transformer upscales).</summary>
+        public string InputColumnName { get; set; } = Defaults.InputColumnName;
+        /// <summary>The HR images (training targets).</summary>
+        public string LabelColumnName { get; set; } = Defaults.LabelColumnName;
+        /// <summary>The LR column training reads when it differs from <see cref="InputColumnName"/> (the patch column of ExtractPatches); null: the same.</summary>
+        public string? TrainingInputColumnName { get; set; }
+        /// <summary>The HR column training reads (the HR patch column of ExtractPatches); null: <see cref="LabelColumnName"/>.</summary>
+        public string? TrainingLabelColumnName { get; set; }
+        public string ModelName { get; set; } = Defaults.ModelName;
+        public int Scale { get; set; } = Defaults.Scale;
+        /// <summary>The network's options (registry-specific JSON), null for the paper's.</summary>
+        public JsonObject? NetworkOptions { get; set; }
+        /// <summary>The training recipe; null: the registry's recipe for <see cref="ModelName"/>.</summary>
+        public TrainingRecipe? Recipe { get; set; }
+        public long? MaxSteps { get; set; }
+        public TimeSpan? MaxDuration { get; set; }
+        /// <summary>HR patch side for training; null: the recipe's, shrunk to fit the smallest HR image (e.g. the patches of ExtractPatches).</summary>
+        public int? HrPatchSize { get; set; }
+        public int? BatchSize { get; set; }
+        /// <summary>Seed of sampling and initialisation; null: the context's.</summary>
+        public int? Seed { get; set; }
+        public int TileSize { get; set; } = Defaults.TileSize;
+        public IProgress<TrainingProgress>? Progress { get; set; }
+        public CancellationToken CancellationToken { get; set; }
+    }
+
+    internal int Seed { get; set; } = 1;
+
+    private string TrainInput => _options.TrainingInputColumnName ?? _options.InputColumnName;
+
+    private string TrainLabel => _options.TrainingLabelColumnName ?? _options.LabelColumnName;
+
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var info = ModelRegistry.Get(_options.ModelName);
+        var lr = inputSchema.FindInput(_options.InputColumnName, "Image", c => c.IsImage);
+        var trainLr = inputSchema.FindInput(TrainInput, "Image", c => c.IsImage);
+        var trainHr = inputSchema.FindInput(TrainLabel, "Image", c => c.IsImage);
+        foreach (var c in new[] { lr, trainLr, trainHr })
+            if (ImageTransformerBase.ColorSpaceOf(c.Annotations) is { } cs && cs != info.ColorSpace)
+                throw SchemaErrors.Mismatch(c.Name, $"{info.ColorSpace} Image (model '{info.Name}' trains on {info.ColorSpace})", $"{cs} Image");
+        if (!info.Scales.Contains(_options.Scale))
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Model '{info.Name}' supports {string.Join(", ", info.Scales.Select(s => "×" + s))}, not ×{_options.Scale}.");
+        var annotations = new DataViewSchema.Annotations.Builder()
+            .Add(lr.Annotations, k => k is not (AnnotationKinds.ScaleDivisor or AnnotationKinds.ModCrop)).ToAnnotations();
+        return inputSchema.With(SchemaShape.Column.Image(_options.OutputColumnName, annotations));
+    }
+
+    public SuperResolutionTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        GetOutputSchema(SchemaShape.Create(input.Schema));
+        var info = ModelRegistry.Get(_options.ModelName);
+        int scale = _options.Scale;
+        int seed = _options.Seed ?? Seed;
+        var recipe = _options.Recipe ?? info.RecipeFor(scale);
+        var pairs = new PairedLowResolution();
+        var hrImages = new List<Tensor>();
+        try
+        {
+            int minSide = int.MaxValue;
+            using (var cursor = input.GetRowCursor([input.Schema[TrainInput], input.Schema[TrainLabel]]))
+            {
+                var lrGetter = cursor.GetGetter<SrImage>(input.Schema[TrainInput]);
+                var hrGetter = cursor.GetGetter<SrImage>(input.Schema[TrainLabel]);
+                SrImage lr = null!, hr = null!;
+                while (cursor.MoveNext())
+                {
+                    _options.CancellationToken.ThrowIfCancellationRequested();
+                    lrGetter(ref lr);
+                    hrGetter(ref hr);
+                    if (hr.Height != lr.Height * scale || hr.Width != lr.Width * scale)
+                        throw new InvalidOperationException($"{hr.Source ?? "row " + cursor.Position}: HR {hr.Width}×{hr.Height} is not ×{scale} of LR {lr.Width}×{lr.Height}; mod-crop the HR and degrade it by {scale}.");
+                    if (hr.ColorSpace != info.ColorSpace || lr.ColorSpace != info.ColorSpace)
+                        throw new InvalidOperationException($"{hr.Source ?? "row " + cursor.Position}: model '{info.Name}' trains on {info.ColorSpace} images, got {lr.ColorSpace} LR / {hr.ColorSpace} HR.");
+                    pairs.Add(hr.Pixels, lr.Pixels);
+                    hrImages.Add(hr.Pixels.squeeze(0).clone().DetachFromDisposeScope());
+                    minSide = Math.Min(minSide, Math.Min(hr.Height, hr.Width));
+                }
+                lr?.Dispose();
+                hr?.Dispose();
+            }
+            if (hrImages.Count == 0) throw new InvalidOperationException($"SuperResolve: the training data has no rows in '{TrainLabel}'.");
+            int hrPatch = _options.HrPatchSize ?? Math.Min(recipe.HrPatchSize, minSide);
+            hrPatch -= hrPatch % scale;
+            var sampler = PatchSampler.FromImages(hrImages, scale, pairs, new PatchSamplerOptions
+            {
+                HrPatchSize = hrPatch,
+                BatchSize = _options.BatchSize ?? recipe.BatchSize,
+                Augment = recipe.Augment,
+                Seed = seed,
+            });
+            torch.manual_seed((ulong)seed);
+            var network = ModelRegistry.Create(info.Name, scale, _options.NetworkOptions);
+            try
+            {
+                var trainer = new Trainer(network, sampler, new TrainingOptions
+                {
+                    Recipe = recipe,
+                    MaxSteps = _options.MaxSteps,
+                    MaxDuration = _options.MaxDuration,
+                    Seed = seed,
+                });
+                trainer.Run(_options.Progress, _options.CancellationToken);
+                _options.CancellationToken.ThrowIfCancellationRequested();
+                return new SuperResolutionTransformer(info.Name, network, _options.NetworkOptions, _options.TileSize, _options.OutputColumnName, _options.InputColumnName);
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            pairs.Clear();
+            foreach (var t in hrImages) t.Dispose();
+        }
+    }
+}
