@@ -5,6 +5,7 @@ public static class Benchmarks
 {
     public static IReadOnlyList<IBenchmark> All { get; } =
     [
+        new SpsrBench(),
     ];
 
     public static int Main(string[] args)
