@@ -118,3 +118,18 @@ public class SpsrNetworkTests
         Assert.Equal(new long[] { 2, 1 }, d.call(rand(2, 32, 32, 32)).shape);
     }
 }
+
+public class SpsrModelsTests
+{
+    [Fact]
+    public void Spsr_registry_entries_create_small_networks_from_json_options()
+    {
+        var names = Sr.Models.Spsr.SpsrModels.All.Select(m => m.Name).ToArray();
+        Assert.Equal(new[] { "rrdbnet", "spsr-g", "spsr-p", "spsr-j" }, names);
+        var options = System.Text.Json.Nodes.JsonNode.Parse("""{"nf": 8, "nb": 1, "gc": 4}""")!.AsObject();
+        using var net = Sr.Models.Spsr.SpsrModels.SpsrG.Create(3, options);
+        var spsr = Assert.IsType<SpsrNet>(net);
+        Assert.Equal((3, 8, 1, 4), (spsr.Scale, spsr.Features, spsr.Blocks, spsr.Growth));
+        Assert.Equal(new[] { 50_000, 100_000, 200_000, 300_000 }, Sr.Models.Spsr.SpsrModels.SpsrG.Recipe.LrMilestones);
+    }
+}
