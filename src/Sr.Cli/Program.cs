@@ -1,17 +1,32 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Sr.Torch;
 
 namespace Sr.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+    public static int Main(string[] args)
+    {
+        try
+        {
+            return BuildRoot().Parse(args).Invoke();
+        }
+        catch (Exception e)
+        {
+            // Any error that escaped a command: one clear line, non-zero exit, no stack trace for users.
+            Console.Error.WriteLine($"error: {CliErrors.Describe(e)}");
+            return 1;
+        }
+    }
 
     /// <summary>The command tree. Each command lives in Commands/ and is added here with one line.</summary>
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("SrMlNet: single-image super-resolution for .NET (libtorch inside).");
+        if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Action = new VersionAction();
         root.Subcommands.Add(InfoCommand());
+        root.Subcommands.Add(Commands.BenchCommand.Create());
         return root;
     }
 
@@ -28,5 +43,14 @@ public static class Program
 
     public static string VersionText() =>
         $"SrMlNet {typeof(Program).Assembly.GetName().Version?.ToString(3)}; libtorch {torch.version}; device cpu" +
-        $"{(torch.cuda.is_available() ? " (cuda available)" : "")}; threads {torch.get_num_threads()}";
+        $"{(torch.cuda.is_available() ? $" (cuda available: {torch.cuda.device_count()} device(s))" : "")}; threads {torch.get_num_threads()}";
+
+    private sealed class VersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            Console.WriteLine(VersionText());
+            return 0;
+        }
+    }
 }

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using Sr.Models.Imaging;
+using Sr.Models.Metrics;
+using Sr.Torch;
+using Sr.Torch.io;
+
+namespace Sr.Models.Evaluation;
+
+/// <summary>
+/// Measures any <see cref="ISuperResolver"/> under an <see cref="EvalProtocol"/> — the one code path for the CLI, the tests
+/// and the pipeline, so they report identical numbers. Per image (the procedure that reproduces the published bicubic
+/// baselines, ../shared/research/bicubic-baseline-protocol.md):
+/// <list type="number">
+/// <item>HR on uint8 levels; mod-crop to the scale.</item>
+/// <item>A Y method gets Y = round(rgb2ycbcr(HR)) (gray images as they are); an RGB method gets RGB (gray replicated).</item>
+/// <item>LR = degradation(input) in float, not rounded (bicubic: MATLAB imresize 1/s, antialiased, symmetric border).</item>
+/// <item>SR = method.Upscale(LR), then rounded and clipped to uint8 levels.</item>
+/// <item>Y protocol: an RGB output is converted to Y (rounded, as MATLAB on the saved PNG). RGB protocol with a Y method:
+/// Cb and Cr are degraded and upscaled with bicubic and recombined with the method's Y (SRCNN's colour output).</item>
+/// <item>Shave, then PSNR and SSIM on the 0..255 scale.</item>
+/// </list>
+/// Gray images (Set14's bridge) are measured on their one channel: an RGB method gets the gray replicated and its output
+/// is reduced to the mean of its channels (rounded) — a choice: the papers' MATLAB scripts only say "use gray as is".
+/// </summary>
+public sealed class SrEvaluator
+{
+    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
+        { ".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".ppm", ".pgm", ".pnm", ".pbm", ".webp" };
+
+    public SrEvaluator(EvalProtocol? protocol = null, IDegradation? degradation = null, long seed = 0)
+    {
+        Protocol = protocol ?? EvalProtocol.Default;
+        Degradation = degradation ?? ResizeDegradation.Bicubic;
+        Seed = seed;
+    }
+
+    public EvalProtocol Protocol { get; }
+    public IDegradation Degradation { get; }
+
+    /// <summary>Seed of the degradation (noise); image i of a folder uses Seed + i.</summary>
+    public long Seed { get; }
+
+    /// <summary>The measurement of one image.</summary>
+    public readonly record struct ImageScore(double Psnr, double Ssim, double Seconds);
+
+    /// <summary>
+    /// Degrades, upscales and measures one HR image: <paramref name="hr"/> is 1×C×H×W (C = 1 gray or 3 RGB) on uint8
+    /// levels in [0,1], any size (it is mod-cropped here).
+    /// </summary>
+    public ImageScore EvaluateImage(Tensor hr, ISuperResolver method, int scale, long seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(hr);
+        ArgumentNullException.ThrowIfNull(method);
+        CheckScale(method, scale);
+        CheckImage(hr, nameof(hr));
+        using var scope = torch.NewDisposeScope();
+        var hr255 = ImageTensor.ModCrop(hr, scale).to(ScalarType.Float64).mul(255).round(); // exact uint8 levels
+        bool gray = hr255.shape[1] == 1;
+        Tensor input = method.ColorSpace == ColorSpace.Y
+            ? (gray ? hr255 : ColorConversion.RgbToY(hr255, Protocol.RoundY, peak: 255))
+            : (gray ? hr255.expand(1, 3, hr255.shape[2], hr255.shape[3]) : hr255);
+        var lr = Degradation.Apply(input.div(255).to(ScalarType.Float32), scale, seed);
+        var sw = Stopwatch.StartNew();
+        var sr = method.Upscale(lr, scale);
+        sw.Stop();
+        CheckOutput(sr, lr, scale, method);
+        var sr255 = Output255(sr);
+        if (method.ColorSpace == ColorSpace.Y && Protocol.ColorSpace == ColorSpace.Rgb && !gray)
+            sr255 = RecombineChroma(hr255, sr255, scale, seed);
+        var (psnr, ssim) = Score(hr255, sr255, scale);
+        return new ImageScore(psnr, ssim, sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The measuring step alone, for callers that produced the output themselves (the pipeline): <paramref name="hr255"/>
+    /// is the mod-cropped HR (1 or 3 channels) and <paramref name="sr255"/> the output (Y, gray or RGB) of the same size,
+    /// both on the 0..255 scale and on uint8 levels when the protocol rounds.
+    /// </summary>
+    public (double Psnr, double Ssim) Score(Tensor hr255, Tensor sr255, int scale)
+    {
+        ArgumentNullException.ThrowIfNull(hr255);
+        ArgumentNullException.ThrowIfNull(sr255);
+        using var scope = torch.NewDisposeScope();
+        var reference = hr255.to(ScalarType.Float64);
+        var output = sr255.to(ScalarType.Float64);
+        if (reference.shape[1] == 1)
+        {
+            if (output.shape[1] == 3) output = output.mean([1], keepdim: true).add(0.5).floor(); // gray image, RGB method
+        }
+        else if (Protocol.ColorSpace == ColorSpace.Y)
+        {
+            reference = ColorConversion.RgbToY(reference, Protocol.RoundY, peak: 255);
+            if (output.shape[1] == 3) output = ColorConversion.RgbToY(output, Protocol.RoundY, peak: 255);
+        }
+        else if (output.shape[1] != 3)
+        {
+            throw new ArgumentException($"Protocol {Protocol.Name} compares RGB, but the output has {output.shape[1]} channel(s).", nameof(sr255));
+        }
+        if (!reference.shape.Skip(2).SequenceEqual(output.shape.Skip(2)))
+            throw new ArgumentException($"Output {output.shape[3]}×{output.shape[2]} differs from the HR {reference.shape[3]}×{reference.shape[2]}.", nameof(sr255));
+        int shave = Protocol.ShaveFor(scale);
+        long h = reference.shape[2] - 2 * shave, w = reference.shape[3] - 2 * shave;
+        if (h < Ssim.WindowSize || w < Ssim.WindowSize)
+            throw new ArgumentException($"After shaving {shave} px the image is {Math.Max(w, 0)}×{Math.Max(h, 0)}, smaller than the {Ssim.WindowSize}×{Ssim.WindowSize} SSIM window.");
+        reference = reference.narrow(2, shave, h).narrow(3, shave, w);
+        output = output.narrow(2, shave, h).narrow(3, shave, w);
+        double psnr = Psnr.Compute(reference, output, peak: 255)[0];
+        double ssim = Ssim.Compute(reference, output, Protocol.Ssim, peak: 255)[0];
+        return (psnr, ssim);
+    }
+
+    /// <summary>Evaluates every file directly in <paramref name="folder"/> (sorted by name; subfolders and dot-files ignored).</summary>
+    public EvalReport EvaluateFolder(string folder, ISuperResolver method, int scale, string? dataset = null,
+        IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: no such folder.");
+        var files = Directory.GetFiles(folder)
+            .Where(f => !Path.GetFileName(f).StartsWith('.'))
+            .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+            .ToList();
+        return EvaluateFiles(files, method, scale, dataset ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), progress, cancellationToken);
+    }
+
+    /// <summary>Evaluates the HR files of a manifest (after checking them: a missing or differing file throws, naming it).</summary>
+    public EvalReport EvaluateManifest(DatasetManifest manifest, string dataRoot, ISuperResolver method, int scale,
+        IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var check = manifest.Verify(dataRoot, hrOnly: true, cancellationToken);
+        check.ThrowIfFailed();
+        var files = manifest.HrFiles.Select(f => manifest.PathOf(dataRoot, f)).ToList();
+        return EvaluateFiles(files, method, scale, manifest.Name, progress, cancellationToken);
+    }
+
+    /// <summary>Evaluates the given files in order; each bad file becomes a skipped row with its reason.</summary>
+    public EvalReport EvaluateFiles(IReadOnlyList<string> files, ISuperResolver method, int scale, string dataset,
+        IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(method);
+        CheckScale(method, scale);
+        var rows = new List<EvalImageResult>();
+        for (int i = 0; i < files.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = EvaluateFile(files[i], method, scale, Seed + i);
+            rows.Add(row);
+            progress?.Report(new EvalProgress(i + 1, files.Count, row));
+        }
+        return new EvalReport(dataset, scale, Protocol, method.Name, Degradation.Name, rows);
+    }
+
+    private EvalImageResult EvaluateFile(string path, ISuperResolver method, int scale, long seed)
+    {
+        string name = Path.GetFileName(path);
+        if (!ImageExtensions.Contains(Path.GetExtension(path)))
+            return EvalImageResult.Skip(name, $"not an image file (extension '{Path.GetExtension(path)}')");
+        DecodedImage decoded;
+        try
+        {
+            decoded = ImageFile.Read(path);
+        }
+        catch (ImageFormatException e)
+        {
+            return EvalImageResult.Skip(name, e.Problem);
+        }
+        using (decoded)
+        {
+            using var converted = ImageTensor.FromDecoded(decoded, AlphaHandling.Drop, ScalarType.Float32);
+            int w = converted.Width, h = converted.Height;
+            int minSide = 2 * Protocol.ShaveFor(scale) + Ssim.WindowSize;
+            if (h - h % scale < minSide || w - w % scale < minSide)
+                return EvalImageResult.Skip(name, $"too small: {w}×{h} leaves less than {Ssim.WindowSize}×{Ssim.WindowSize} after mod-crop and a {Protocol.ShaveFor(scale)} px shave", w, h);
+            var score = EvaluateImage(converted.Image, method, scale, seed);
+            var notes = converted.Notes.ToList();
+            if (converted.IsGray) notes.Insert(0, "gray: measured on its one channel");
+            return new EvalImageResult(name, w, h, score.Psnr, score.Ssim, score.Seconds,
+                converted.Notes.Count > 0 ? EvalOutcome.Converted : EvalOutcome.Evaluated, notes.Count > 0 ? string.Join("; ", notes) : null);
+        }
+    }
+
+    private Tensor Output255(Tensor sr)
+    {
+        var t = sr.to(ScalarType.Float64).mul(255);
+        return Protocol.RoundOutput ? ImageTensor.QuantizeToUint8Levels(t, 255) : t;
+    }
+
+    private Tensor RecombineChroma(Tensor hr255, Tensor y255, int scale, long seed)
+    {
+        var ycbcr = ColorConversion.RgbToYCbCr(hr255, Protocol.RoundY, peak: 255);
+        var chroma = ycbcr.narrow(1, 1, 2).div(255).to(ScalarType.Float32);
+        var up = MatlabResize.Upscale(Degradation.Apply(chroma, scale, seed), scale).to(ScalarType.Float64).mul(255);
+        var rgb = ColorConversion.YCbCrToRgb(torch.cat([y255, up], 1), peak: 255);
+        return Protocol.RoundOutput ? ImageTensor.QuantizeToUint8Levels(rgb, 255) : rgb.clamp(0, 255);
+    }
+
+    private static void CheckScale(ISuperResolver method, int scale)
+    {
+        if (scale < 1) throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be ≥ 1.");
+        if (!method.Scales.Contains(scale))
+            throw new ArgumentException($"Method '{method.Name}' does not support ×{scale} (it supports {string.Join(", ", method.Scales.Select(s => "×" + s))}).", nameof(scale));
+    }
+
+    private static void CheckImage(Tensor hr, string name)
+    {
+        var s = hr.shape;
+        if (s.Length != 4 || s[0] != 1 || s[1] is not (1 or 3))
+            throw new ArgumentException($"Expected a 1×C×H×W image with C = 1 or 3, got [{string.Join("×", s)}].", name);
+    }
+
+    private static void CheckOutput(Tensor sr, Tensor lr, int scale, ISuperResolver method)
+    {
+        var s = sr.shape;
+        var l = lr.shape;
+        if (s.Length != 4 || s[0] != l[0] || s[1] != l[1] || s[2] != l[2] * scale || s[3] != l[3] * scale)
+            throw new InvalidOperationException($"Method '{method.Name}' returned [{string.Join("×", s)}] for input [{string.Join("×", l)}] at ×{scale}; expected [{l[0]}×{l[1]}×{l[2] * scale}×{l[3] * scale}].");
+    }
+}

@@ -1,0 +1,164 @@
+// Local- and Holistic-Structure Preserving Image Super Resolution via Deep Joint Component Learning (Shi et al., ICME
+// 2016): Fig. 1 (conv → deconvolution with pixel placement → HSP conv), Eq. (3) (Shepard normalisation), Eq. (4) (HSP).
+using Sr.Torch;
+using static Sr.Torch.torch;
+using F = Sr.Torch.torch.nn.functional;
+
+namespace Sr.Models.Networks;
+
+/// <summary>
+/// LSP/HSP on the Y channel. LSP: LR features (conv + ReLU) are placed on the HR grid at positions moved away from
+/// edges (pixel placement, from the local gradient of the LR image), and a Shepard-normalised deconvolution
+/// interpolates them: the same kernel is applied to the placed features and to the indicator map of the placed
+/// positions, and the first is divided by the second (Eq. 3). HSP: one convolution with two outputs, the SR image
+/// and a boundary map (Eq. 4). <see cref="forward"/> returns the image; <see cref="ForwardWithBoundary"/> both.
+/// </summary>
+/// <remarks>
+/// Our reading (notes §1.3), choices where the paper is silent:
+/// <list type="bullet">
+/// <item>Order: placement before the normalised deconvolution (the only order consistent with an indicator map).
+/// With placement off this is exactly a normalised stride-s transposed convolution.</item>
+/// <item>Nominal position of LR pixel i: s·i + ⌊(s−1)/2⌋. Displacement (constant w.r.t. the weights, computed without
+/// gradient): g = central-difference gradient of the LR image, m = |g|; where m > τ the pixel moves by
+/// −round(r·∇m/|∇m|), r = max(1, ⌊(s−1)/2⌋) HR pixels, i.e. away from the edge crest; positions are clamped to the
+/// grid. Collisions add up (values and counts), so the division averages them.</item>
+/// <item>Placement by scatter_add with the saved indices: its backward is the gather at the same indices, the
+/// paper's "save the original location of the moved pixels for back propagation".</item>
+/// <item>Denominator: the same kernel summed over input channels, applied to the indicator map; the kernel starts
+/// positive (N(r, r²), as the Shepard-CNN code of the same group) so the denominator stays positive, and is clamped
+/// at 1e-4 as a guard. The ratio does not depend on the kernel's overall scale. The bias is added after the division.</item>
+/// <item>Sizes: 5×5×64 features, (2s+1)² Shepard kernel to 32 maps, ReLU, 5×5 HSP conv to 2 maps (image, boundary).</item>
+/// </list>
+/// </remarks>
+public sealed class LspHsp : SrNetwork, IBoundaryNetwork
+{
+    private readonly nn.Conv2d extract;
+    private readonly ShepardDeconvolution shepard;
+    private readonly nn.Conv2d hsp;
+
+    public LspHsp(int scale, LspHspOptions? options = null) : base(nameof(LspHsp), scale, ColorSpace.Y)
+    {
+        Options = options ?? new LspHspOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.Features);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.ShepardChannels);
+        ArgumentOutOfRangeException.ThrowIfNegative(Options.BoundaryWeight);
+        foreach (var k in new[] { Options.FeatureKernel, Options.HspKernel, ShepardKernel })
+            if (k <= 0 || k % 2 == 0) throw new ArgumentException($"LSP/HSP kernel sizes must be odd and positive, got {k}.", nameof(options));
+        extract = new nn.Conv2d(1, Options.Features, Options.FeatureKernel, padding: Options.FeatureKernel / 2);
+        shepard = new ShepardDeconvolution(Options.Features, Options.ShepardChannels, ShepardKernel);
+        hsp = new nn.Conv2d(Options.ShepardChannels, 2, Options.HspKernel, padding: Options.HspKernel / 2);
+        RegisterComponents();
+    }
+
+    public LspHspOptions Options { get; }
+
+    public double BoundaryWeight => Options.BoundaryWeight;
+
+    private int ShepardKernel => Options.ShepardKernel > 0 ? Options.ShepardKernel : 2 * Scale + 1;
+
+    private int Displacement => Options.PixelPlacement ? Math.Max(1, (Scale - 1) / 2) : 0;
+
+    /// <summary>
+    /// HSP and Shepard radii plus the displacement and the nominal offset, in HR pixels → LR pixels (rounded up), plus the
+    /// LR-side reach (feature kernel, and 2 for the gradient of the gradient that decides the displacement).
+    /// </summary>
+    public override int ReceptiveFieldRadius =>
+        (Options.HspKernel / 2 + ShepardKernel / 2 + Displacement + Scale + Scale - 1) / Scale + Math.Max(Options.FeatureKernel / 2, 2);
+
+    public override Tensor forward(Tensor lr)
+    {
+        var (image, boundary) = ForwardWithBoundary(lr);
+        boundary.Dispose();
+        return image;
+    }
+
+    public (Tensor image, Tensor boundary) ForwardWithBoundary(Tensor lr)
+    {
+        ArgumentNullException.ThrowIfNull(lr);
+        using var scope = NewDisposeScope();
+        var features = F.relu(extract.call(lr));
+        var positions = PlacementIndices(lr);
+        var h = shepard.Forward(features, positions, Scale);
+        var maps = hsp.call(F.relu(h));
+        var image = maps.narrow(1, 0, 1).MoveToOuterDisposeScope();
+        var boundary = maps.narrow(1, 1, 1).MoveToOuterDisposeScope();
+        return (image, boundary);
+    }
+
+    /// <summary>
+    /// Pixel placement: for each LR pixel (row-major), its flat index on the s·h × s·w grid. N×(h·w) int64, no gradient.
+    /// </summary>
+    public Tensor PlacementIndices(Tensor lr)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        long n = lr.size(0), h = lr.size(2), w = lr.size(3), sh = h * Scale, sw = w * Scale;
+        int offset = (Scale - 1) / 2;
+        var rows = (arange(0, h, 1, ScalarType.Float32, lr.device) * Scale + offset).reshape(1, 1, h, 1).expand(n, 1, h, w);
+        var cols = (arange(0, w, 1, ScalarType.Float32, lr.device) * Scale + offset).reshape(1, 1, 1, w).expand(n, 1, h, w);
+        if (Options.PixelPlacement)
+        {
+            var gray = lr.size(1) == 1 ? lr.detach() : lr.detach().mean(1, keepdim: true);
+            var (gx, gy) = CentralDifferences(gray);
+            var magnitude = (gx * gx + gy * gy).sqrt();
+            var (mx, my) = CentralDifferences(magnitude);
+            var norm = (mx * mx + my * my).sqrt();
+            var move = magnitude.gt(Options.PlacementThreshold).logical_and(norm.gt(1e-12)).to(ScalarType.Float32);
+            var safe = norm.clamp_min(1e-12);
+            int r = Displacement;
+            // Away from the crest of |∇x|: against ∇|∇x|.
+            rows = rows - (my / safe * r).round() * move;
+            cols = cols - (mx / safe * r).round() * move;
+        }
+        // Flat index in float64 (exact for any grid), then int64 for scatter_add.
+        var qy = rows.clamp(0, sh - 1).to(ScalarType.Float64);
+        var qx = cols.clamp(0, sw - 1).to(ScalarType.Float64);
+        return (qy * sw + qx).to(ScalarType.Int64).reshape(n, h * w).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>(∂/∂x, ∂/∂y) by central differences with replicated borders.</summary>
+    private static (Tensor gx, Tensor gy) CentralDifferences(Tensor x)
+    {
+        var p = F.pad(x, [1, 1, 1, 1], nn.PaddingModes.Replicate);
+        long h = x.size(2), w = x.size(3);
+        var gx = (p.narrow(3, 2, w).narrow(2, 1, h) - p.narrow(3, 0, w).narrow(2, 1, h)) / 2.0;
+        var gy = (p.narrow(2, 2, h).narrow(3, 1, w) - p.narrow(2, 0, h).narrow(3, 1, w)) / 2.0;
+        return (gx, gy);
+    }
+
+    /// <summary>Eq. (3): conv(placed features, W) / conv(indicator, Σ_c W) + b, on the HR grid.</summary>
+    public sealed class ShepardDeconvolution : nn.Module
+    {
+        private readonly nn.Parameter weight;
+        private readonly nn.Parameter bias;
+        private readonly int _kernel;
+
+        public ShepardDeconvolution(int inputs, int outputs, int kernel) : base(nameof(ShepardDeconvolution))
+        {
+            _kernel = kernel;
+            // Positive start (Shepard-CNN: randn·r + r) keeps Σ_c W, the denominator's kernel, positive.
+            double r = 1.0 / (inputs * kernel * kernel);
+            using (var w = randn(outputs, inputs, kernel, kernel) * r + r) weight = new nn.Parameter(w);
+            using (var b = zeros(outputs)) bias = new nn.Parameter(b);
+            RegisterComponents();
+        }
+
+        public Tensor Forward(Tensor features, Tensor positions, int scale)
+        {
+            using var scope = NewDisposeScope();
+            long n = features.size(0), c = features.size(1), h = features.size(2), w = features.size(3);
+            long sh = h * scale, sw = w * scale;
+            var index = positions.unsqueeze(1);
+            var placed = zeros([n, c, sh * sw], features.dtype, features.device)
+                .scatter_add(2, index.expand(n, c, h * w), features.reshape(n, c, h * w))
+                .reshape(n, c, sh, sw);
+            var indicator = zeros([n, 1, sh * sw], features.dtype, features.device)
+                .scatter_add(2, index, ones([n, 1, h * w], features.dtype, features.device))
+                .reshape(n, 1, sh, sw);
+            var numerator = F.conv2d(placed, weight, null, 1, _kernel / 2);
+            var denominator = F.conv2d(indicator, weight.sum(1, keepdim: true), null, 1, _kernel / 2);
+            var result = numerator / denominator.clamp_min(1e-4) + bias.reshape(1, -1, 1, 1);
+            return result.MoveToOuterDisposeScope();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace Sr.Models.Networks;
+
+/// <summary>
+/// Options of <see cref="LspHsp"/>. The paper's layer table (Table 1 / Fig. 1 sizes) is missing from our copy, so
+/// every size here is our choice (notes §1.3), named once.
+/// </summary>
+public sealed record LspHspOptions
+{
+    /// <summary>LR feature maps of the first convolution.</summary>
+    public int Features { get; init; } = 64;
+
+    /// <summary>Kernel of the first convolution (LR).</summary>
+    public int FeatureKernel { get; init; } = 5;
+
+    /// <summary>Output maps of the Shepard-normalised deconvolution.</summary>
+    public int ShepardChannels { get; init; } = 32;
+
+    /// <summary>Kernel of the Shepard-normalised deconvolution on the HR grid; 0 = 2s + 1 (covers the LR lattice gaps).</summary>
+    public int ShepardKernel { get; init; }
+
+    /// <summary>Kernel of the HSP convolution (HR).</summary>
+    public int HspKernel { get; init; } = 5;
+
+    /// <summary>α of Eq. (4): weight of the boundary map in the HSP target. 0 = LSP alone (the boundary term is dropped).</summary>
+    public double BoundaryWeight { get; init; } = 1;
+
+    /// <summary>Move LR pixels away from edges on the HR grid (false = the regular lattice: a plain normalised deconvolution).</summary>
+    public bool PixelPlacement { get; init; } = true;
+
+    /// <summary>Gradient magnitude (central differences, intensities in [0,1]) above which an LR pixel is moved.</summary>
+    public double PlacementThreshold { get; init; } = 0.02;
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sr.Models.Networks;
+using Sr.Models.Registry;
+using Sr.Torch;
+using Sr.Torch.io;
+
+namespace Sr.Models.Training;
+
+/// <summary>
+/// The SrMlNet model file (<c>.srm</c>): a trained network's weights plus what is needed to rebuild it — registry name,
+/// scale, options JSON, colour space — and free-form training facts, in the safetensors layout (weights as tensors,
+/// the rest in the "__metadata__" string map), so any safetensors reader can open the weights too.
+/// Written to a temporary sibling and renamed.
+/// </summary>
+public sealed class ModelFile : IDisposable
+{
+    public const string Extension = ".srm";
+    public const string Format = "SrMlNet model file";
+    public const int FormatVersion = 1;
+
+    private ModelFile(string source, string modelName, int scale, ColorSpace colorSpace, JsonObject? options, Dictionary<string, Tensor> weights, Dictionary<string, string> info)
+    {
+        Source = source;
+        ModelName = modelName;
+        Scale = scale;
+        ColorSpace = colorSpace;
+        Options = options;
+        Weights = weights;
+        Info = info;
+    }
+
+    /// <summary>The file it was read from.</summary>
+    public string Source { get; }
+
+    /// <summary>The registry name of the network ("rsrnet-sr", "btsrn", …).</summary>
+    public string ModelName { get; }
+
+    public int Scale { get; }
+    public ColorSpace ColorSpace { get; }
+
+    /// <summary>The options the network was created with (null = the registry's defaults).</summary>
+    public JsonObject? Options { get; }
+
+    /// <summary>The state dict by dotted name.</summary>
+    public IReadOnlyDictionary<string, Tensor> Weights { get; }
+
+    /// <summary>Training facts (steps, seed, data, validation PSNR, command line …) as stored, without the format keys.</summary>
+    public IReadOnlyDictionary<string, string> Info { get; }
+
+    /// <summary>Writes <paramref name="network"/>'s state dict and how to rebuild it.</summary>
+    public static void Save(string path, SrNetwork network, string modelName, JsonObject? options = null, IReadOnlyDictionary<string, string>? info = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
+        var meta = new Dictionary<string, string>();
+        if (info != null) foreach (var (k, v) in info) meta["info." + k] = v;
+        meta["format"] = Format;
+        meta["format_version"] = FormatVersion.ToString(CultureInfo.InvariantCulture);
+        meta["model"] = modelName;
+        meta["scale"] = network.Scale.ToString(CultureInfo.InvariantCulture);
+        meta["color_space"] = network.ColorSpace.ToString();
+        meta["options"] = options?.ToJsonString() ?? "{}";
+        AtomicFile.Write(path, stream => NamedTensorFile.Write(stream, network.state_dict(), meta));
+    }
+
+    /// <summary>Reads a model file; a missing, truncated or foreign file throws <see cref="InvalidDataException"/> naming it.</summary>
+    public static ModelFile Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file does not exist.", path);
+        var (tensors, meta) = NamedTensorFile.Read(path);
+        try
+        {
+            string Get(string key) => meta.TryGetValue(key, out var v) ? v : throw new InvalidDataException($"{path}: model file has no '{key}' entry.");
+            if (!meta.TryGetValue("format", out var format) || format != Format)
+                throw new InvalidDataException($"{path}: not an SrMlNet model file (format '{format ?? "none"}'); a plain safetensors file holds weights only — load it into a network with load_state_dict.");
+            if (!int.TryParse(Get("format_version"), CultureInfo.InvariantCulture, out int version) || version > FormatVersion)
+                throw new InvalidDataException($"{path}: model file version '{Get("format_version")}' is newer than this SrMlNet reads ({FormatVersion}).");
+            if (!int.TryParse(Get("scale"), CultureInfo.InvariantCulture, out int scale) || scale < 1)
+                throw new InvalidDataException($"{path}: invalid scale '{Get("scale")}'.");
+            if (!Enum.TryParse<ColorSpace>(Get("color_space"), out var colorSpace))
+                throw new InvalidDataException($"{path}: invalid colour space '{Get("color_space")}'.");
+            JsonObject? options;
+            try
+            {
+                options = JsonNode.Parse(Get("options")) as JsonObject;
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{path}: options are not valid JSON ({e.Message}).", e);
+            }
+            if (options is { Count: 0 }) options = null;
+            var info = meta.Where(p => p.Key.StartsWith("info.", StringComparison.Ordinal)).ToDictionary(p => p.Key[5..], p => p.Value);
+            return new ModelFile(path, Get("model"), scale, colorSpace, options, tensors, info);
+        }
+        catch
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Builds the network with <paramref name="model"/>'s factory and loads the weights (strict: every name must match).</summary>
+    public SrNetwork CreateNetwork(ModelInfo model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!string.Equals(model.Name, ModelName, StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"{Source}: holds a '{ModelName}' model, not '{model.Name}'.", nameof(model));
+        var network = model.Create(Scale, Options);
+        try
+        {
+            network.load_state_dict(Weights, strict: true);
+        }
+        catch (ArgumentException e)
+        {
+            network.Dispose();
+            throw new InvalidDataException($"{Source}: weights do not fit the '{ModelName}' ×{Scale} network: {e.Message}", e);
+        }
+        network.eval();
+        return network;
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in Weights.Values) t.Dispose();
+    }
+}

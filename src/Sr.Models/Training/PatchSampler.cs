@@ -1,0 +1,204 @@
+using Sr.Models.Imaging;
+using Sr.Torch;
+using Sr.Torch.io;
+
+namespace Sr.Models.Training;
+
+/// <summary>
+/// Aligned LR/HR training patches cut at random from a set of images that are loaded once and cached in memory.
+/// <para>
+/// Images become C×H×W float planes in the network's colour space (Y or RGB), mod-cropped to the scale, and each is
+/// degraded as a WHOLE image (not patch by patch): that is how the papers' training sets were made (SRCNN, VDSR,
+/// DRRN, RSRNet crop patches from images degraded with MATLAB imresize), patch borders then see the same pixels as
+/// the evaluation does, and it costs one resize per image instead of one per patch. A patch's LR window at (y, x)
+/// pairs with the HR window at (s·y, s·x).
+/// </para>
+/// <para>
+/// Positions are drawn uniformly over all (image, position) pairs, i.e. images weigh by their area, which is the
+/// distribution the papers get by extracting every patch on a grid and shuffling. Batch k is a pure function of
+/// (seed, k), so a run is reproducible and a resumed run sees exactly the batches it would have seen.
+/// </para>
+/// </summary>
+public sealed class PatchSampler
+{
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".ppm", ".pgm", ".pnm", ".webp"];
+
+    private readonly List<float[]> _hr = [];
+    private readonly List<(int h, int w)> _size = []; // HR size (multiples of the scale)
+    private readonly long[] _cumulativePositions;
+    private readonly IDegradation _degradation;
+    private readonly object _lrGate = new();
+    private List<float[]> _lr = [];
+    private long _lrEpoch = -1;
+
+    private PatchSampler(IReadOnlyList<(string name, Tensor chw)> images, int scale, int channels, IDegradation degradation, PatchSamplerOptions options, string source)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
+        Scale = scale;
+        Channels = channels;
+        Options = options;
+        _degradation = degradation;
+        LrPatchSize = options.HrPatchSize / scale;
+        if (LrPatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"HR patch size {options.HrPatchSize} is smaller than the scale {scale}.");
+        var skipped = new List<string>();
+        var names = new List<string>();
+        foreach (var (name, chw) in images)
+        {
+            if (chw.dim() != 3 || chw.shape[0] != channels)
+                throw new ArgumentException($"{name}: expected a {channels}×H×W image, got [{string.Join("×", chw.shape)}].");
+            int h = (int)(chw.shape[1] / scale * scale), w = (int)(chw.shape[2] / scale * scale);
+            if (h < HrPatchSize || w < HrPatchSize)
+            {
+                skipped.Add($"{name} ({chw.shape[2]}×{chw.shape[1]} is smaller than the {HrPatchSize}-pixel HR patch)");
+                continue;
+            }
+            using var cropped = chw.narrow(1, 0, h).narrow(2, 0, w).to(ScalarType.Float32).contiguous();
+            _hr.Add(cropped.data<float>());
+            _size.Add((h, w));
+            names.Add(name);
+        }
+        if (_hr.Count == 0)
+            throw new ArgumentException($"{source}: no usable training image (need at least {HrPatchSize}×{HrPatchSize} pixels){(skipped.Count > 0 ? "; skipped: " + string.Join("; ", skipped) : "")}.");
+        ImageNames = names;
+        Skipped = skipped;
+        _cumulativePositions = new long[_hr.Count];
+        long total = 0, pixels = 0;
+        for (int i = 0; i < _hr.Count; i++)
+        {
+            var (h, w) = _size[i];
+            total += (long)(h / scale - LrPatchSize + 1) * (w / scale - LrPatchSize + 1);
+            _cumulativePositions[i] = total;
+            pixels += (long)h * w;
+        }
+        // One "epoch" = as many patches as cover every HR pixel once on average; it only matters for re-degradation.
+        PatchesPerEpoch = Math.Max(1, pixels / ((long)HrPatchSize * HrPatchSize));
+        EnsureLr(0);
+    }
+
+    /// <summary>Every image file of <paramref name="folder"/> (sorted by name, not recursive).</summary>
+    public static PatchSampler FromFolder(string folder, int scale, ColorSpace colorSpace, IDegradation degradation, PatchSamplerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: training data folder does not exist.");
+        var files = ImageFilesIn(folder);
+        if (files.Count == 0) throw new ArgumentException($"{folder}: contains no image files ({string.Join(", ", ImageExtensions)}).");
+        return FromFiles(files, scale, colorSpace, degradation, options, folder);
+    }
+
+    /// <summary>The image files of a folder, sorted by name (ordinal) so that runs are reproducible across file systems.</summary>
+    public static IReadOnlyList<string> ImageFilesIn(string folder) =>
+        Directory.EnumerateFiles(folder)
+            .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+            .ToList();
+
+    public static PatchSampler FromFiles(IReadOnlyList<string> files, int scale, ColorSpace colorSpace, IDegradation degradation, PatchSamplerOptions? options = null, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(degradation);
+        var images = new List<(string, Tensor)>();
+        try
+        {
+            foreach (var f in files) images.Add((f, LoadImage(f, colorSpace)));
+            return new PatchSampler(images, scale, colorSpace == ColorSpace.Y ? 1 : 3, degradation, options ?? new(), source ?? "training file list");
+        }
+        finally
+        {
+            foreach (var (_, t) in images) t.Dispose();
+        }
+    }
+
+    /// <summary>From HR images already in memory: C×H×W float32 in [0,1], C = 1 (Y) or 3 (RGB), all with the same C.</summary>
+    public static PatchSampler FromImages(IReadOnlyList<Tensor> images, int scale, IDegradation degradation, PatchSamplerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(degradation);
+        if (images.Count == 0) throw new ArgumentException("No training images were given.", nameof(images));
+        int channels = (int)images[0].shape[0];
+        return new PatchSampler(images.Select((t, i) => ($"image {i}", t)).ToList(), scale, channels, degradation, options ?? new(), "training images");
+    }
+
+    /// <summary>Reads an image file as C×H×W float32 in the colour space (Y: BT.601 as MATLAB, rounded; RGB: /255).</summary>
+    public static Tensor LoadImage(string path, ColorSpace colorSpace)
+    {
+        using var image = ImageFile.Read(path);
+        if (image.BitDepth != 8) throw new ImageFormatException(path, $"is a {image.BitDepth}-bit image; training reads 8-bit images");
+        return colorSpace == ColorSpace.Y ? TrainingYChannel.FromUint8(image.Pixels) : TrainingYChannel.RgbFromUint8(image.Pixels);
+    }
+
+    public int Scale { get; }
+    public int Channels { get; }
+    public PatchSamplerOptions Options { get; }
+    public int BatchSize => Options.BatchSize;
+    public long Seed => Options.Seed;
+    public int LrPatchSize { get; }
+    public int HrPatchSize => LrPatchSize * Scale;
+    public long PatchesPerEpoch { get; }
+    public IReadOnlyList<string> ImageNames { get; }
+
+    /// <summary>Images left out (too small for one patch), with the reason.</summary>
+    public IReadOnlyList<string> Skipped { get; }
+
+    public int ImageCount => _hr.Count;
+
+    /// <summary>The epoch batch <paramref name="index"/> falls in (only used to refresh random degradations).</summary>
+    public long EpochOf(long index) => index * BatchSize / PatchesPerEpoch;
+
+    /// <summary>Batch <paramref name="index"/> of the stream: a pure function of (seed, index). Thread-safe.</summary>
+    public PatchBatch GetBatch(long index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var lrImages = EnsureLr(Options.RedegradeEachEpoch ? EpochOf(index) : 0);
+        var rng = new SplitMix64(SplitMix64.Mix(Seed, index, 0x5A17));
+        int p = LrPatchSize, hp = HrPatchSize, n = BatchSize, c = Channels;
+        var lr = new float[n * c * p * p];
+        var hr = new float[n * c * hp * hp];
+        long total = _cumulativePositions[^1];
+        for (int b = 0; b < n; b++)
+        {
+            long pick = rng.NextBelow(total);
+            int i = Array.BinarySearch(_cumulativePositions, pick);
+            i = i < 0 ? ~i : i + 1; // first image whose cumulative count exceeds pick
+            long local = pick - (i == 0 ? 0 : _cumulativePositions[i - 1]);
+            var (h, w) = _size[i];
+            int lh = h / Scale, lw = w / Scale, columns = lw - p + 1;
+            int top = (int)(local / columns), left = (int)(local % columns);
+            int code = Options.Augment ? (int)rng.NextBelow(DihedralTransform.Count) : 0;
+            DihedralTransform.CropTransformed(lrImages[i], c, lh, lw, top, left, p, code, lr.AsSpan(b * c * p * p, c * p * p));
+            DihedralTransform.CropTransformed(_hr[i], c, h, w, top * Scale, left * Scale, hp, code, hr.AsSpan(b * c * hp * hp, c * hp * hp));
+        }
+        return new PatchBatch(index, n, c, p, Scale, lr, hr);
+    }
+
+    private List<float[]> EnsureLr(long epoch)
+    {
+        lock (_lrGate)
+        {
+            if (epoch == _lrEpoch) return _lr;
+            var fresh = new List<float[]>(_hr.Count);
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            for (int i = 0; i < _hr.Count; i++)
+            {
+                var (h, w) = _size[i];
+                var hr = torch.tensor(_hr[i], [1, Channels, h, w]);
+                var lr = _degradation.Apply(hr, Scale, (long)SplitMix64.Mix(Seed, epoch, i));
+                if (!lr.shape.SequenceEqual(new long[] { 1, Channels, h / Scale, w / Scale }))
+                    throw new InvalidOperationException($"Degradation '{_degradation.Name}' returned [{string.Join("×", lr.shape)}] for a [1×{Channels}×{h}×{w}] image at scale {Scale}; expected [1×{Channels}×{h / Scale}×{w / Scale}].");
+                fresh.Add(lr.to(ScalarType.Float32).contiguous().data<float>());
+            }
+            _lr = fresh;
+            _lrEpoch = epoch;
+            return _lr;
+        }
+    }
+
+    /// <summary>The cached HR and (current) LR image <paramref name="i"/> as new 1×C×H×W tensors (for inspection and tests).</summary>
+    public (Tensor lr, Tensor hr) GetImage(int i)
+    {
+        var (h, w) = _size[i];
+        var lr = EnsureLr(_lrEpoch < 0 ? 0 : _lrEpoch);
+        return (torch.tensor(lr[i], [1, Channels, h / Scale, w / Scale]), torch.tensor(_hr[i], [1, Channels, h, w]));
+    }
+}
