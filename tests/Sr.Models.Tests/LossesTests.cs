@@ -68,4 +68,25 @@ public class LossesTests
         var ex = Assert.Throws<InvalidDataException>(() => vgg.LoadTorchvision(new Dictionary<string, Tensor>(), "x.pth"));
         Assert.Contains("x.pth", ex.Message);
     }
+
+    [Fact]
+    public void Vgg19_loads_a_torchvision_layout_state_dict_file_ignoring_the_classifier()
+    {
+        using var source = new Vgg19FeatureExtractor();
+        var dict = new Dictionary<string, Tensor>(source.state_dict());
+        using var classifier = rand(10, 4);
+        dict["classifier.0.weight"] = classifier;
+        var path = Path.Combine(Path.GetTempPath(), $"srmlnet-vgg19-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            Sr.Torch.Serialization.Safetensors.SaveStateDict(path, dict);
+            using var loaded = Vgg19FeatureExtractor.Load(path);
+            Assert.True(allclose(loaded.state_dict()["features.34.weight"], source.state_dict()["features.34.weight"]));
+            Assert.All(loaded.parameters(), p => Assert.False(p.requires_grad));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

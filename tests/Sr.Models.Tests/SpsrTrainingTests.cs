@@ -106,3 +106,26 @@ public class SpsrTrainingTests
         foreach (var t in nseBefore.Values) t.Dispose();
     }
 }
+
+public class SpsrInitTests
+{
+    [Fact]
+    public void Spsr_initialises_its_sr_branch_from_a_trained_rrdbnet_except_the_rgb_conv()
+    {
+        using var rrdb = new RrdbNet(4, nf: 8, nb: 2, gc: 4);
+        using var spsr = new SpsrNet(4, nf: 8, nb: 2, gc: 4);
+        var copied = spsr.InitializeFromRrdb(rrdb.state_dict());
+        // RRDBNet's keys minus its RGB conv model.10.{weight,bias}, all of which SPSR has under the same names.
+        Assert.Equal(rrdb.state_dict().Count - 2, copied.Count);
+        Assert.DoesNotContain("model.10.weight", copied);
+        Assert.True(allclose(spsr.state_dict()["model.1.sub.1.RDB2.conv3.0.weight"], rrdb.state_dict()["model.1.sub.1.RDB2.conv3.0.weight"]));
+    }
+
+    [Fact]
+    public void Spsr_p_without_a_structure_extractor_file_fails_naming_it()
+    {
+        using var g = new SpsrNet(4, nf: 8, nb: 1, gc: 4);
+        var ex = Assert.Throws<FileNotFoundException>(() => SpsrGanTrainer.Create(new SpsrOptions { Variant = SpsrVariant.P, FeatureWeight = 0, StructureExtractorPath = "/nowhere/nse-p.safetensors" }, g));
+        Assert.Contains("/nowhere/nse-p.safetensors", ex.Message);
+    }
+}

@@ -83,6 +83,15 @@ public sealed class Vgg19FeatureExtractor : nn.Module<Tensor, Tensor>
         "or set the perceptual-loss weight to 0 to train without it.";
 
     /// <summary>
+    /// Builds the extractor from torchvision's <c>vgg19</c> state dict at <paramref name="path"/> (default
+    /// <see cref="DefaultWeightsPath"/>): a PyTorch <c>.pth/.pt</c> file, or the same tensors as <c>.safetensors</c>.
+    /// </summary>
+    public static Vgg19FeatureExtractor Load(string? path = null) =>
+        Load(path, p => p.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)
+            ? Sr.Torch.Serialization.Safetensors.LoadStateDict(p)
+            : Sr.Torch.Serialization.PyTorchUnpickler.UnpickleStateDict(p));
+
+    /// <summary>
     /// Builds the extractor from the weights file at <paramref name="path"/> (default <see cref="DefaultWeightsPath"/>), read by
     /// <paramref name="readStateDict"/> (the PyTorch .pth / safetensors reader). Throws <see cref="FileNotFoundException"/>
     /// with <see cref="MissingWeightsMessage"/> when the file is absent: perceptual training never starts without it.
@@ -103,6 +112,10 @@ public sealed class Vgg19FeatureExtractor : nn.Module<Tensor, Tensor>
         {
             vgg.Dispose();
             throw;
+        }
+        finally
+        {
+            foreach (var t in dict.Values) t.Dispose();
         }
     }
 }

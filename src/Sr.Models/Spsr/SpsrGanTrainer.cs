@@ -60,6 +60,25 @@ public sealed class SpsrGanTrainer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Builds the trainer with its frozen networks read from files: VGG19 from <see cref="SpsrOptions.Vgg19WeightsPath"/>
+    /// (or the default path) when the perceptual loss is on — failing at once, naming the file, when it is missing — and the
+    /// NSE from <see cref="SpsrOptions.StructureExtractorPath"/> (safetensors) for SPSR-P/-J.
+    /// </summary>
+    public static SpsrGanTrainer Create(SpsrOptions options, SpsrNet generator)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var vgg = options.FeatureWeight > 0 ? Vgg19FeatureExtractor.Load(options.Vgg19WeightsPath) : null;
+        NeuralStructureExtractor? nse = null;
+        if (options.Variant != SpsrVariant.G)
+        {
+            var path = options.StructureExtractorPath ?? throw new ArgumentException($"SPSR-{options.Variant} needs StructureExtractorPath: the weights of a trained nse-{options.Variant.ToString().ToLowerInvariant()}.", nameof(options));
+            if (!File.Exists(path)) throw new FileNotFoundException($"The structure extractor weights '{path}' do not exist (train one with the NSE task first).", path);
+            nse = new NeuralStructureExtractor().load_safetensors(path);
+        }
+        return new SpsrGanTrainer(options, generator, vgg, nse);
+    }
+
     private VggDiscriminator AddDiscriminator(VggDiscriminator d)
     {
         var opt = optim.Adam(d.parameters(), Options.LearningRateD, Options.Beta1D, Options.Beta2, weight_decay: Options.WeightDecayD);

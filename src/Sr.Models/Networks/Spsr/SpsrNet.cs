@@ -149,6 +149,21 @@ public sealed class SpsrNet : SrNetwork
     }
 
     /// <summary>
+    /// Upstream's initialisation from a PSNR-oriented RRDBNet (its <c>RRDB_PSNR_x4.pth</c>, loaded non-strictly): every
+    /// weight whose name and shape match — the whole SR branch except <c>HR_conv1_new</c>, which upstream renamed so the
+    /// RGB conv of RRDBNet (<c>model.10</c>) is not loaded into the 64-channel feature conv. Returns the names copied.
+    /// </summary>
+    public IReadOnlyList<string> InitializeFromRrdb(IReadOnlyDictionary<string, Tensor> rrdbStateDict)
+    {
+        ArgumentNullException.ThrowIfNull(rrdbStateDict);
+        var own = state_dict();
+        var matching = rrdbStateDict.Where(kv => own.TryGetValue(kv.Key, out var t) && t.shape.SequenceEqual(kv.Value.shape)).ToDictionary(kv => kv.Key, kv => kv.Value);
+        if (matching.Count == 0) throw new ArgumentException("No RRDBNet weight matches this SPSR generator by name and shape (different nf/nb/gc or scale?).", nameof(rrdbStateDict));
+        load_state_dict(matching, strict: false);
+        return [.. matching.Keys];
+    }
+
+    /// <summary>
     /// Upstream's fusion-only phase (<c>Branch_pretrain</c>) trains only parameters whose name contains "f_"
     /// (f_block, f_concat, f_HR_conv0/1). The same substring test, so an upstream checkpoint's names behave the same.
     /// </summary>
