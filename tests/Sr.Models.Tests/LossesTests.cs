@@ -89,4 +89,20 @@ public class LossesTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Lpips_has_torchvision_alexnet_and_lpips_lin_keys_and_is_zero_for_identical_images()
+    {
+        using var lpips = new Lpips();
+        var keys = lpips.state_dict().Keys.ToHashSet();
+        foreach (var k in new[] { "features.0.weight", "features.10.bias", "lin0.model.1.weight", "lin4.model.1.weight" }) Assert.Contains(k, keys);
+        Assert.Equal(10 + 5, keys.Count);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = rand(2, 3, 64, 64);
+        var d = lpips.call(x, x);
+        Assert.Equal(new long[] { 2 }, d.shape);
+        Assert.Equal(0, d.abs().max().item<double>(), 6);
+        Assert.Throws<FileNotFoundException>(() => Lpips.Load("/nowhere/alexnet-owt-7be5be79.pth", "/nowhere/alex.pth"));
+    }
 }
