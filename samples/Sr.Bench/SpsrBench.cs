@@ -13,7 +13,7 @@ namespace Sr.Bench;
 /// SPSR (Ma et al., CVPR 2020 / TPAMI 2021). Modes:
 ///   spsr [--size 128] [--threads 2] [--runs 2]          ×4 inference, SrMlNet vs the same network in PyTorch (scripts/bench_spsr_pytorch.py), one run
 ///   spsr step [--steps 3] [--threads 2]                 paper-configuration SPSR-G training iteration at batch 1 (HR 128; random VGG19 weights)
-///   spsr nse [--steps 200] [--batch 8] [--patch 96]      NSE-P and NSE-J top-1 on held-out BSD100 patches after a fixed budget, vs chance
+///   spsr nse [--steps 200] [--batch 8] [--patch 96] [--tasks p,j] [--p-lr 1e-3] [--j-lr 1e-4]   NSE-P and NSE-J top-1 on held-out BSD100 patches after a fixed budget, vs chance
 /// </summary>
 public sealed class SpsrBench : IBenchmark
 {
@@ -29,12 +29,18 @@ public sealed class SpsrBench : IBenchmark
             int i = Array.IndexOf(args, "--" + name);
             return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
         }
+        string Str(string name, string fallback)
+        {
+            int i = Array.IndexOf(args, "--" + name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+        double Dbl(string name, double fallback) => double.Parse(Str(name, fallback.ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         set_num_threads(Opt("threads", 2));
         return mode switch
         {
             "infer" => Inference(Opt("size", 128), Opt("runs", 2), Opt("threads", 2), output),
             "step" => TrainingStep(Opt("steps", 3), output),
-            "nse" => Nse(Opt("steps", 200), Opt("batch", 8), Opt("patch", 96), Opt("eval-patch", 192), output),
+            "nse" => Nse(Opt("steps", 200), Opt("batch", 8), Opt("patch", 96), Opt("eval-patch", 192), Str("tasks", "p,j"), Dbl("p-lr", 1e-3), Dbl("j-lr", 1e-4), output),
             _ => throw new ArgumentException($"Unknown spsr mode '{mode}' (infer, step, nse)."),
         };
     }
@@ -115,7 +121,7 @@ public sealed class SpsrBench : IBenchmark
         return 0;
     }
 
-    private static int Nse(int steps, int batch, int patch, int evalPatch, TextWriter output)
+    private static int Nse(int steps, int batch, int patch, int evalPatch, string tasks, double pLr, double jLr, TextWriter output)
     {
         var data = Path.Combine(FindRepoRoot(), "..", "shared", "data");
         var train = LoadFolder(Path.Combine(data, "BSD200"));
@@ -123,11 +129,10 @@ public sealed class SpsrBench : IBenchmark
         output.WriteLine($"NSE training: {train.Count} BSD200 images, {steps} steps × batch {batch} × {patch}² patches; held out: {heldOut.Count} BSD100 images, {evalPatch}² patches");
         output.WriteLine("| extractor | task | lr | train s | top-1 held-out | chance | negatives / target |");
         output.WriteLine("|---|---|---|---|---|---|---|");
-        foreach (var options in new[]
-                 {
-                     new StructureLearningOptions { Task = StructureLearningTask.ContrastivePrediction, LearningRate = 1e-3, BatchSize = batch, PatchSize = patch, Steps = steps, SamplesPerMap = 16 },
-                     new StructureLearningOptions { Task = StructureLearningTask.Jigsaw, LearningRate = 1e-4, BatchSize = batch, PatchSize = patch, Steps = steps, SamplesPerMap = 16 },
-                 })
+        var runs = new List<StructureLearningOptions>();
+        if (tasks.Contains('p', StringComparison.Ordinal)) runs.Add(new() { Task = StructureLearningTask.ContrastivePrediction, LearningRate = pLr, BatchSize = batch, PatchSize = patch, Steps = steps, SamplesPerMap = 16 });
+        if (tasks.Contains('j', StringComparison.Ordinal)) runs.Add(new() { Task = StructureLearningTask.Jigsaw, LearningRate = jLr, BatchSize = batch, PatchSize = patch, Steps = steps, SamplesPerMap = 16 });
+        foreach (var options in runs)
         {
             var sw = Stopwatch.StartNew();
             using var trained = StructureLearning.Train(train, options, new SyncProgress<StructureLearning.Progress>(p => Console.Error.WriteLine($"  {options.Task} step {p.Step}/{p.Steps}: loss {p.Loss:F4}, train top-1 {p.Accuracy:P1}")));
