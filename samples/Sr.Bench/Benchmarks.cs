@@ -9,6 +9,7 @@ public static class Benchmarks
         new NativeBench(),
         new ImagingBench(),
         new PipelineBench(),
+        new SpsrBench(),
     ];
 
     public static int Main(string[] args)

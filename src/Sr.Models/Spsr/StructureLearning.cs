@@ -1,0 +1,152 @@
+// SPSR-P/-J (Ma et al., TPAMI 2021, §4.2, §5.2 and App. B.2 / Fig. 15): trains a neural structure extractor by
+// contrastive prediction or jigsaw puzzles on random RGB patches, and measures top-1 accuracy on held-out patches.
+using Sr.Models.Networks.Spsr;
+using Sr.Torch;
+using static Sr.Torch.torch;
+
+namespace Sr.Models.Spsr;
+
+public static class StructureLearning
+{
+    /// <summary>One progress report: step, mean loss and top-1 accuracy over the steps since the last report.</summary>
+    public readonly record struct Progress(int Step, int Steps, double Loss, double Accuracy);
+
+    /// <summary>A trained extractor and the head of its task (the autoregressive model g, or the jigsaw classifier).</summary>
+    public sealed record Trained(NeuralStructureExtractor Extractor, nn.Module Head, StructureLearningOptions Options) : IDisposable
+    {
+        public void Dispose()
+        {
+            Extractor.Dispose();
+            Head.Dispose();
+        }
+    }
+
+    /// <summary>Top-1 accuracy of the task on held-out patches, and its chance level.</summary>
+    public readonly record struct Accuracy(double Top1, double Chance, int Samples, double MeanNegatives);
+
+    /// <summary>
+    /// Trains a fresh NSE and task head with Adam for <see cref="StructureLearningOptions.Steps"/> steps on random
+    /// <see cref="StructureLearningOptions.PatchSize"/> crops of <paramref name="images"/> (each 3×H×W float in [0,1]).
+    /// </summary>
+    public static Trained Train(IReadOnlyList<Tensor> images, StructureLearningOptions options, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Steps);
+        var usable = images.Where(i => i.size(1) >= options.PatchSize && i.size(2) >= options.PatchSize).ToList();
+        if (usable.Count == 0) throw new ArgumentException($"No training image is at least {options.PatchSize}×{options.PatchSize}.", nameof(images));
+        var rng = new Random(options.Seed);
+        manual_seed((ulong)options.Seed);
+        var nse = new NeuralStructureExtractor();
+        nn.Module head = options.Task == StructureLearningTask.ContrastivePrediction
+            ? new ContrastivePrediction(nse.Channels, options.Sampling, options.Tau)
+            : new JigsawPuzzle(nse.Channels);
+        using var opt = optim.Adam(nse.parameters().Concat(head.parameters()), options.LearningRate);
+        double lossSum = 0, accSum = 0;
+        int since = 0, every = Math.Max(1, options.Steps / 20);
+        for (int step = 1; step <= options.Steps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var batch = RandomPatches(usable, options.BatchSize, options.PatchSize, rng);
+            var (loss, acc) = Score(nse, head, batch, options.SamplesPerMap, rng, out _);
+            opt.zero_grad();
+            loss.backward();
+            opt.step();
+            lossSum += loss.item<double>();
+            accSum += acc;
+            since++;
+            if (step % every == 0 || step == options.Steps)
+            {
+                progress?.Report(new Progress(step, options.Steps, lossSum / since, accSum / since));
+                lossSum = accSum = since = 0;
+            }
+        }
+        return new Trained(nse, head, options);
+    }
+
+    /// <summary>
+    /// Fig. 15's measurement: patches of <paramref name="patchSize"/> cut on a dense grid from <paramref name="images"/>,
+    /// <paramref name="samplesPerPatch"/> random targets (or puzzles) each, top-1 over the positive and its disjoint negatives
+    /// (contrastive) or over the 24 permutations (jigsaw).
+    /// </summary>
+    public static Accuracy Evaluate(Trained model, IReadOnlyList<Tensor> images, int patchSize, int samplesPerPatch, int seed = 7)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(images);
+        var rng = new Random(seed);
+        int correct = 0, count = 0;
+        double negatives = 0;
+        using var _ = no_grad();
+        model.Extractor.eval();
+        foreach (var img in images)
+        {
+            long h = img.size(1), w = img.size(2);
+            for (long y = 0; y + patchSize <= h; y += patchSize)
+                for (long x = 0; x + patchSize <= w; x += patchSize)
+                {
+                    using var scope = NewDisposeScope();
+                    var patch = img.narrow(1, y, patchSize).narrow(2, x, patchSize).unsqueeze(0);
+                    var (_, acc) = Score(model.Extractor, model.Head, patch, samplesPerPatch, rng, out double neg);
+                    correct += (int)Math.Round(acc * samplesPerPatch);
+                    negatives += neg * samplesPerPatch;
+                    count += samplesPerPatch;
+                }
+        }
+        model.Extractor.train();
+        if (count == 0) throw new ArgumentException($"No held-out image is at least {patchSize}×{patchSize}.", nameof(images));
+        double meanNeg = negatives / count;
+        double chance = model.Head is ContrastivePrediction ? 1 / (1 + meanNeg) : 1.0 / JigsawPuzzle.Permutations.Count;
+        return new Accuracy((double)correct / count, chance, count, meanNeg);
+    }
+
+    private static (Tensor loss, double accuracy) Score(NeuralStructureExtractor nse, nn.Module head, Tensor batch, int samplesPerMap, Random rng, out double meanNegatives)
+    {
+        var features = nse.call(batch);
+        switch (head)
+        {
+            case ContrastivePrediction cp:
+            {
+                var r = cp.Compute(features, samplesPerMap, rng);
+                meanNegatives = r.MeanNegatives;
+                return (r.Loss, r.Accuracy);
+            }
+            case JigsawPuzzle jp:
+            {
+                var r = jp.Compute(features, samplesPerMap, rng);
+                meanNegatives = 0;
+                return (r.Loss, r.Accuracy);
+            }
+            default:
+                throw new ArgumentException($"Unknown structure-learning head {head.GetName}.", nameof(head));
+        }
+    }
+
+    private static Tensor RandomPatches(IReadOnlyList<Tensor> images, int batch, int size, Random rng)
+    {
+        var patches = new Tensor[batch];
+        for (int i = 0; i < batch; i++)
+        {
+            var img = images[rng.Next(images.Count)];
+            long y = rng.Next((int)(img.size(1) - size + 1)), x = rng.Next((int)(img.size(2) - size + 1));
+            patches[i] = img.narrow(1, y, size).narrow(2, x, size);
+        }
+        return stack(patches, 0);
+    }
+
+    /// <summary>Reads an image file as a 3×H×W float tensor in [0,1] (grey images are repeated to RGB; alpha is dropped).</summary>
+    public static Tensor ReadRgb(string path)
+    {
+        using var img = Sr.Torch.io.ImageFile.Read(path);
+        using var scope = NewDisposeScope();
+        var chw = img.Pixels.permute(2, 0, 1).to(ScalarType.Float32).div(255);
+        chw = img.Channels switch
+        {
+            1 => chw.repeat(3, 1, 1),
+            2 => chw.narrow(0, 0, 1).repeat(3, 1, 1),
+            4 => chw.narrow(0, 0, 3),
+            _ => chw,
+        };
+        return chw.contiguous().MoveToOuterDisposeScope();
+    }
+}
