@@ -4,6 +4,13 @@
 #include <cmath>
 
 
+// A whole-number double from .NET becomes an integral Scalar, so integer tensors stay integer (as a Python int
+// literal would) and integer ops accept alpha = 1; other values stay floating point.
+static c10::Scalar num(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.0e15) return c10::Scalar(static_cast<int64_t>(v));
+  return c10::Scalar(v);
+}
+
 static at::Tensor unary(int op, const at::Tensor& x) {
   switch (op) {
     case 0: return x.neg();
@@ -41,8 +48,8 @@ static at::Tensor unary(int op, const at::Tensor& x) {
 
 static at::Tensor binary(int op, const at::Tensor& a, const at::Tensor& b, double alpha) {
   switch (op) {
-    case 0: return at::add(a, b, alpha);
-    case 1: return at::sub(a, b, alpha);
+    case 0: return at::add(a, b, num(alpha));
+    case 1: return at::sub(a, b, num(alpha));
     case 2: return at::mul(a, b);
     case 3: return at::div(a, b);
     case 4: return at::pow(a, b);
@@ -65,9 +72,9 @@ static at::Tensor binary(int op, const at::Tensor& a, const at::Tensor& b, doubl
 
 static at::Tensor binary_scalar(int op, const at::Tensor& a, double s, double alpha) {
   switch (op) {
-    case 0: return at::add(a, s, alpha);
-    case 1: return at::sub(a, s, alpha);
-    case 2: return at::mul(a, s);
+    case 0: return at::add(a, num(s), num(alpha));
+    case 1: return at::sub(a, num(s), num(alpha));
+    case 2: return at::mul(a, num(s));
     case 3: return at::div(a, s);
     case 4: return at::pow(a, s);
     case 5: return at::clamp_min(a, s);
@@ -80,7 +87,7 @@ static at::Tensor binary_scalar(int op, const at::Tensor& a, double s, double al
     case 12: return at::ge(a, s);
     case 14: return at::remainder(a, s);
     case 17: return at::floor_divide(a, s);
-    case 18: return at::rsub(a, s, alpha);  // s - a
+    case 18: return at::rsub(a, num(s), num(alpha));  // s - a
     case 19: return at::reciprocal(a).mul(s);  // s / a
     case 20: return at::pow(s, a);             // s ^ a
     default: throw std::invalid_argument("unknown scalar op " + std::to_string(op));
@@ -96,8 +103,8 @@ SR_API TH sr_binary_scalar(int op, TH a, double s, double alpha) { SR_TENSOR(bin
 SR_API int sr_inplace_binary(int op, TH a, TH b, double alpha) {
   SR_STATUS(({
     switch (op) {
-      case 0: a->add_(*b, alpha); break;
-      case 1: a->sub_(*b, alpha); break;
+      case 0: a->add_(*b, num(alpha)); break;
+      case 1: a->sub_(*b, num(alpha)); break;
       case 2: a->mul_(*b); break;
       case 3: a->div_(*b); break;
       case 4: a->copy_(*b); break;
@@ -110,11 +117,11 @@ SR_API int sr_inplace_binary(int op, TH a, TH b, double alpha) {
 SR_API int sr_inplace_scalar(int op, TH a, double s) {
   SR_STATUS(({
     switch (op) {
-      case 0: a->add_(s); break;
-      case 1: a->sub_(s); break;
-      case 2: a->mul_(s); break;
+      case 0: a->add_(num(s)); break;
+      case 1: a->sub_(num(s)); break;
+      case 2: a->mul_(num(s)); break;
       case 3: a->div_(s); break;
-      case 4: a->fill_(s); break;
+      case 4: a->fill_(num(s)); break;
       case 5: a->clamp_min_(s); break;
       case 6: a->clamp_max_(s); break;
       case 7: a->pow_(s); break;
@@ -211,7 +218,7 @@ SR_API TH sr_einsum(const char* eq, const TH* list, int n) { SR_TENSOR(at::einsu
 SR_API TH sr_gather(TH x, int64_t dim, TH index) { SR_TENSOR(x->gather(dim, *index)) }
 SR_API TH sr_scatter(TH x, int64_t dim, TH index, TH src) { SR_TENSOR(x->scatter(dim, *index, *src)) }
 SR_API TH sr_scatter_add(TH x, int64_t dim, TH index, TH src) { SR_TENSOR(x->scatter_add(dim, *index, *src)) }
-SR_API TH sr_index_add(TH x, int64_t dim, TH index, TH src, double alpha) { SR_TENSOR(x->index_add(dim, *index, *src, alpha)) }
+SR_API TH sr_index_add(TH x, int64_t dim, TH index, TH src, double alpha) { SR_TENSOR(x->index_add(dim, *index, *src, num(alpha))) }
 SR_API TH sr_nonzero(TH x) { SR_TENSOR(x->nonzero()) }
 SR_API TH sr_one_hot(TH x, int64_t classes) { SR_TENSOR(at::one_hot(*x, classes)) }
 

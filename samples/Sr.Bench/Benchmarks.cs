@@ -6,6 +6,7 @@ public static class Benchmarks
     public static IReadOnlyList<IBenchmark> All { get; } =
     [
         new NativeBench(),
+        new NetworksBench(),
     ];
 
     public static int Main(string[] args)

@@ -15,6 +15,8 @@ public static class CliErrors
         TorchException te => $"libtorch: {te.Message.Split('\n')[0]}",
         OperationCanceledException => "cancelled",
         AggregateException { InnerExceptions.Count: 1 } ae => Describe(ae.InnerExceptions[0]),
+        // ArgumentException appends "(Parameter 'x')": users need the sentence, not the C# parameter name.
+        ArgumentException ae when ae.ParamName is { } p => ae.Message.Replace($" (Parameter '{p}')", ""),
         _ => e.Message,
     };
 }

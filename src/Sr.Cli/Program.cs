@@ -6,6 +6,8 @@ namespace Sr.Cli;
 
 public static class Program
 {
+    private static int _resolversRegistered;
+
     public static int Main(string[] args)
     {
         try
@@ -23,10 +25,16 @@ public static class Program
     /// <summary>The command tree. Each command lives in Commands/ and is added here with one line.</summary>
     public static RootCommand BuildRoot()
     {
+        // --model accepts "default" and model files everywhere (eval, compare, upscale), through one seam.
+        if (Interlocked.Exchange(ref _resolversRegistered, 1) == 0)
+            Sr.Models.Evaluation.SuperResolvers.Register(Sr.Models.Upscaling.ModelLoader.TryResolve);
         var root = new RootCommand("SrMlNet: single-image super-resolution for .NET (libtorch inside).");
         if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Action = new VersionAction();
         root.Subcommands.Add(InfoCommand());
         root.Subcommands.Add(Commands.BenchCommand.Create());
+        root.Subcommands.Add(Commands.ModelsCommand.Create());
+        root.Subcommands.Add(Commands.UpscaleCommand.Create());
+        root.Subcommands.Add(Commands.TrainCommand.Create(Sr.Models.Registry.ModelRegistry.Get, Sr.Models.Imaging.Degradations.Parse));
         return root;
     }
 

@@ -54,14 +54,14 @@ public class TrainingCheckpointTests
         var bytes = File.ReadAllBytes(path);
         var truncated = Path.Combine(dir, "truncated.ckpt");
         File.WriteAllBytes(truncated, bytes[..(bytes.Length - 10)]);
-        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(truncated));
+        var e = Assert.Throws<Sr.Torch.Serialization.WeightsFormatException>(() => Checkpoint.Load(truncated));
         Assert.Contains(truncated, e.Message);
         Assert.Contains("truncated", e.Message);
         var foreign = Path.Combine(dir, "foreign.ckpt");
         File.WriteAllText(foreign, "PK this is not a checkpoint at all");
-        Assert.Contains(foreign, Assert.Throws<InvalidDataException>(() => Checkpoint.Load(foreign)).Message);
+        Assert.Contains(foreign, Assert.Throws<Sr.Torch.Serialization.WeightsFormatException>(() => Checkpoint.Load(foreign)).Message);
         var model = Path.Combine(dir, "m.srm");
         ModelFile.Save(model, net, "tiny");
-        Assert.Contains("not an SrMlNet checkpoint", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(model)).Message);
+        Assert.Contains("not an SrMlNet checkpoint", Assert.Throws<Sr.Torch.Serialization.WeightsFormatException>(() => Checkpoint.Load(model)).Message);
     }
 }

@@ -45,10 +45,10 @@ public class TrainingModelFileTests
             Assert.Contains("'other-net'", Assert.Throws<ArgumentException>(() => file.CreateNetwork(TinyInfo())).Message);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-        var e = Assert.Throws<InvalidDataException>(() => ModelFile.Read(path));
+        var e = Assert.Throws<Sr.Torch.Serialization.WeightsFormatException>(() => ModelFile.Read(path));
         Assert.Contains(path, e.Message);
         File.WriteAllBytes(path, []);
-        Assert.Contains(path, Assert.Throws<InvalidDataException>(() => ModelFile.Read(path)).Message);
+        Assert.Contains(path, Assert.Throws<Sr.Torch.Serialization.WeightsFormatException>(() => ModelFile.Read(path)).Message);
         Assert.Throws<FileNotFoundException>(() => ModelFile.Read(Path.Combine(dir, "missing.srm")));
     }
 
@@ -61,7 +61,7 @@ public class TrainingModelFileTests
         ModelFile.Save(path, net, "tiny");
         var info = TinyInfo() with { Create = (s, _) => new TrainingTinyNet(s + 1) }; // a factory whose shapes differ
         using var file = ModelFile.Read(path);
-        var e = Assert.Throws<InvalidDataException>(() => file.CreateNetwork(info));
+        var e = Assert.Throws<Sr.Torch.Serialization.WeightsFormatException>(() => file.CreateNetwork(info));
         Assert.Contains(path, e.Message);
         Assert.Contains("conv2.weight", e.Message);
     }

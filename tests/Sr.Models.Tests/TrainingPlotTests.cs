@@ -44,17 +44,4 @@ public class TrainingPlotTests
         Assert.True(Count((31, 119, 180)) > 500, "the loss curve is missing");   // a 2-px line across most of the 824-px plot
         Assert.True(Count((214, 39, 40)) > 500, "the PSNR curve is missing");
     }
-
-    [Fact]
-    public void Canvas_line_covers_both_end_points_and_text_draws_ink()
-    {
-        var canvas = new Canvas(40, 20, (255, 255, 255));
-        canvas.Line(2, 3, 30, 15, (0, 0, 0));
-        Assert.Equal(((byte)0, (byte)0, (byte)0), canvas[2, 3]);
-        Assert.Equal(((byte)0, (byte)0, (byte)0), canvas[30, 15]);
-        var text = new Canvas(40, 10, (255, 255, 255));
-        text.Text(0, 0, "1", (0, 0, 0));
-        Assert.Equal(((byte)0, (byte)0, (byte)0), text[2, 1]); // the stem of '1'
-        Assert.Equal(((byte)255, (byte)255, (byte)255), text[4, 3]);
-    }
 }

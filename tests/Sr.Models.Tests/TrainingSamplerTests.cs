@@ -1,3 +1,4 @@
+using Sr.Models.Imaging;
 using Sr.Models.Training;
 using Sr.Torch;
 using Sr.Torch.io;
@@ -14,8 +15,7 @@ public class TrainingSamplerTests
         var (lr, hr) = sampler.GetBatch(index).ToTensors();
         Assert.Equal(new long[] { sampler.BatchSize, 1, sampler.LrPatchSize, sampler.LrPatchSize }, lr.shape);
         Assert.Equal(new long[] { sampler.BatchSize, 1, sampler.HrPatchSize, sampler.HrPatchSize }, hr.shape);
-        var expected = new TrainingTorchBicubic().Apply(hr, sampler.Scale);
-        if (margin == 0) expected = F.avg_pool2d(hr, sampler.Scale);
+        var expected = margin == 0 ? F.avg_pool2d(hr, sampler.Scale) : ResizeDegradation.Bicubic.Apply(hr, sampler.Scale);
         long p = sampler.LrPatchSize;
         var a = lr.narrow(2, margin, p - 2 * margin).narrow(3, margin, p - 2 * margin);
         var b = expected.narrow(2, margin, p - 2 * margin).narrow(3, margin, p - 2 * margin);
@@ -41,9 +41,9 @@ public class TrainingSamplerTests
     [Fact]
     public void With_bicubic_the_lr_patch_matches_the_bicubic_of_its_hr_patch_away_from_the_patch_border()
     {
-        // The whole image is degraded once; inside the patch (beyond the kernel's reach of 2 LR pixels at ×2) the
-        // pixels are those of degrading the patch alone.
-        var sampler = TrainingFixtures.Sampler(new TrainingTorchBicubic(), augment: true, batch: 8, hrPatch: 24);
+        // The whole image is degraded once (MATLAB imresize); inside the patch, beyond the kernel's reach (8 taps at ×2 =
+        // 2 LR pixels), the pixels are those of degrading the patch alone.
+        var sampler = TrainingFixtures.Sampler(ResizeDegradation.Bicubic, augment: true, batch: 8, hrPatch: 24);
         for (long k = 0; k < 3; k++) AssertPatchesAligned(sampler, k, margin: 3, tolerance: 1e-5);
     }
 

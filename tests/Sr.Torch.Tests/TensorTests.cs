@@ -122,3 +122,23 @@ public class TensorTests
         }
     }
 }
+
+public class IntegerTensorTests
+{
+    [Fact]
+    public void Integer_tensors_stay_integer_under_whole_number_arithmetic()
+    {
+        using var scope = NewDisposeScope();
+        var a = tensor(new int[] { 5, 7 });
+        var b = tensor(new int[] { 1, 2 });
+        var d = a.sub(b);
+        Assert.Equal(ScalarType.Int32, d.dtype);
+        Assert.Equal(new[] { 4, 5 }, d.data<int>());
+        Assert.Equal(new[] { 6, 8 }, a.add(1).data<int>());
+        Assert.Equal(new[] { 10, 14 }, a.mul(2).data<int>());
+        var counter = zeros([], ScalarType.Int64);
+        counter.add_(1);
+        Assert.Equal(1L, counter.item<long>());
+        Assert.Equal(ScalarType.Float32, a.add(0.5).dtype);
+    }
+}

@@ -1,9 +1,10 @@
 using System.Globalization;
+using Sr.Models.Rendering;
 
 namespace Sr.Models.Plotting;
 
 /// <summary>
-/// A minimal line chart drawn into a <see cref="Canvas"/> panel: frame, grid, "nice" ticks (1/2/5·10^k), tick labels,
+/// A minimal line chart drawn into a <see cref="Canvas"/> panel (the 5×7 font of Rendering draws letters as capitals): frame, grid, "nice" ticks (1/2/5·10^k), tick labels,
 /// title, axis labels, a legend, and each series as a polyline (no plotting library is available here).
 /// </summary>
 public sealed class LinePlot
@@ -32,15 +33,15 @@ public sealed class LinePlot
     {
         ArgumentNullException.ThrowIfNull(canvas);
         var (px, py, pw, ph) = PlotArea(x, y, w, h);
-        canvas.Text(x + (w - BitmapFont.Width(Title, 2)) / 2, y + 2, Title, Ink, 2);
-        canvas.Text(px + (pw - BitmapFont.Width(XLabel)) / 2, py + ph + 22, XLabel, Ink);
-        canvas.Text(x + 2, y + 8, YLabel, Ink);
+        canvas.DrawText(x + (w - BitmapFont.MeasureWidth(Title, 2)) / 2, y + 2, Title, Ink, 2);
+        canvas.DrawText(px + (pw - BitmapFont.MeasureWidth(XLabel)) / 2, py + ph + 22, XLabel, Ink, 1);
+        canvas.DrawText(x + 2, y + 8, YLabel, Ink, 1);
         double Ty(double v) => LogY ? Math.Log10(v) : v;
         var points = Lines.SelectMany(s => s.Points).Where(p => double.IsFinite(p.x) && double.IsFinite(p.y) && (!LogY || p.y > 0)).ToList();
         if (points.Count == 0)
         {
-            canvas.Rect(px, py, pw, ph, Frame);
-            canvas.Text(px + (pw - BitmapFont.Width(EmptyText)) / 2, py + ph / 2, EmptyText, Frame);
+            canvas.DrawRect(px, py, pw, ph, Frame);
+            canvas.DrawText(px + (pw - BitmapFont.MeasureWidth(EmptyText)) / 2, py + ph / 2, EmptyText, Frame, 1);
             return;
         }
         var (x0, x1) = Range(points.Select(p => p.x));
@@ -53,29 +54,30 @@ public sealed class LinePlot
         int Sy(double v) => py + ph - 1 - (int)Math.Round((v - y0) / (y1 - y0) * (ph - 1));
         foreach (var t in xt)
         {
-            canvas.Line(Sx(t), py, Sx(t), py + ph - 1, Grid);
+            canvas.DrawLine(Sx(t), py, Sx(t), py + ph - 1, Grid);
             var label = Label(t);
-            canvas.Text(Sx(t) - BitmapFont.Width(label) / 2, py + ph + 5, label, Ink);
+            canvas.DrawText(Sx(t) - BitmapFont.MeasureWidth(label) / 2, py + ph + 5, label, Ink, 1);
         }
         foreach (var t in yt)
         {
-            canvas.Line(px, Sy(t), px + pw - 1, Sy(t), Grid);
+            canvas.DrawLine(px, Sy(t), px + pw - 1, Sy(t), Grid);
             var label = Label(LogY ? Math.Pow(10, t) : t);
-            canvas.Text(px - 6 - BitmapFont.Width(label), Sy(t) - 3, label, Ink);
+            canvas.DrawText(px - 6 - BitmapFont.MeasureWidth(label), Sy(t) - 3, label, Ink, 1);
         }
-        canvas.Rect(px, py, pw, ph, Frame);
+        canvas.DrawRect(px, py, pw, ph, Frame);
         foreach (var s in Lines)
         {
             var pts = s.Points.Where(p => double.IsFinite(p.x) && double.IsFinite(p.y) && (!LogY || p.y > 0)).Select(p => (X: Sx(p.x), Y: Sy(Ty(p.y)))).ToList();
-            for (int i = 1; i < pts.Count; i++) canvas.Line(pts[i - 1].X, pts[i - 1].Y, pts[i].X, pts[i].Y, s.Color, 2);
+            for (int i = 1; i < pts.Count; i++) canvas.DrawLine(pts[i - 1].X, pts[i - 1].Y, pts[i].X, pts[i].Y, s.Color, 2);
             if (s.Markers || pts.Count == 1) foreach (var p in pts) canvas.FillRect(p.X - 2, p.Y - 2, 5, 5, s.Color);
         }
         int ly = py + 6;
         foreach (var s in Lines.Where(s => s.Name.Length > 0))
         {
-            int lx = px + pw - 8 - BitmapFont.Width(s.Name) - 18;
+            int lx = px + pw - 8 - BitmapFont.MeasureWidth(s.Name) - 18;
+            canvas.FillRect(lx - 3, ly - 2, BitmapFont.MeasureWidth(s.Name) + 22, 11, (255, 255, 255)); // keep the legend readable over a curve
             canvas.FillRect(lx, ly + 2, 12, 3, s.Color);
-            canvas.Text(lx + 16, ly, s.Name, Ink);
+            canvas.DrawText(lx + 16, ly, s.Name, Ink, 1);
             ly += 12;
         }
     }

@@ -17,4 +17,16 @@ public sealed record ModelInfo(
 {
     /// <summary>One line on what the network is (for `sr models`).</summary>
     public string Description { get; init; } = "";
+
+    /// <summary>
+    /// The record the factory binds its JSON options to (property names, case-insensitive; unknown names are an
+    /// error). Its defaults are the paper's. Null when the factory takes no options.
+    /// </summary>
+    public Type? OptionsType { get; init; }
+
+    /// <summary>Per-scale recipe where the paper's differs by scale (patch sizes); null = <see cref="Recipe"/> for every scale.</summary>
+    public Func<int, TrainingRecipe>? RecipeByScale { get; init; }
+
+    /// <summary>The recipe for one scale.</summary>
+    public TrainingRecipe RecipeFor(int scale) => RecipeByScale?.Invoke(scale) ?? Recipe;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Sr.Torch;
 using Sr.Torch.io;
+using Sr.Torch.Serialization;
 
 namespace Sr.Models.Training;
 
@@ -43,7 +44,7 @@ public sealed class Checkpoint : IDisposable
     /// <summary>Everything stored as text, the caller's metadata included.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    private string Get(string key) => Metadata.TryGetValue(key, out var v) ? v : throw new InvalidDataException($"{Path}: checkpoint has no '{key}' entry.");
+    private string Get(string key) => Metadata.TryGetValue(key, out var v) ? v : throw new WeightsFormatException(Path, $"checkpoint has no '{key}' entry");
     private long Long(string key) => long.Parse(Get(key), CultureInfo.InvariantCulture);
 
     /// <summary>The position of a training run.</summary>
@@ -78,7 +79,7 @@ public sealed class Checkpoint : IDisposable
             AtomicFile.Write(path, stream =>
             {
                 var target = wrap?.Invoke(stream) ?? stream;
-                NamedTensorFile.Write(target, tensors, meta);
+                Safetensors.SaveStateDict(target, tensors, meta);
                 target.Flush();
             });
         }
@@ -88,17 +89,16 @@ public sealed class Checkpoint : IDisposable
         }
     }
 
-    /// <summary>Reads a checkpoint; throws <see cref="InvalidDataException"/> naming the file when it is not one.</summary>
+    /// <summary>Reads a checkpoint; throws <see cref="WeightsFormatException"/> naming the file when it is truncated or not one.</summary>
     public static Checkpoint Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint file does not exist.", path);
-        var (tensors, metadata) = NamedTensorFile.Read(path);
+        var metadata = Safetensors.ReadHeader(path).Metadata.ToDictionary(p => p.Key, p => p.Value);
         if (!metadata.TryGetValue("format", out var format) || format != Format)
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-            throw new InvalidDataException($"{path}: not an SrMlNet checkpoint (format '{format ?? "none"}').");
-        }
+            throw new WeightsFormatException(path, $"is not an SrMlNet checkpoint (format '{format ?? "none"}')");
+        var tensors = Safetensors.LoadStateDict(path);
+        foreach (var t in tensors.Values) t.DetachFromDisposeScope(); // the caller owns them through this object
         var model = tensors.Where(p => p.Key.StartsWith(ModelPrefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[ModelPrefix.Length..], p => p.Value);
         var optim = tensors.Where(p => p.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal)).ToDictionary(p => p.Key[OptimizerPrefix.Length..], p => p.Value);
         try

@@ -5,6 +5,7 @@ using Sr.Models.Networks;
 using Sr.Models.Registry;
 using Sr.Torch;
 using Sr.Torch.io;
+using Sr.Torch.Serialization;
 
 namespace Sr.Models.Training;
 
@@ -12,7 +13,7 @@ namespace Sr.Models.Training;
 /// The SrMlNet model file (<c>.srm</c>): a trained network's weights plus what is needed to rebuild it — registry name,
 /// scale, options JSON, colour space — and free-form training facts, in the safetensors layout (weights as tensors,
 /// the rest in the "__metadata__" string map), so any safetensors reader can open the weights too.
-/// Written to a temporary sibling and renamed.
+/// Written to a temporary sibling and renamed (Sr.Torch's safetensors writer).
 /// </summary>
 public sealed class ModelFile : IDisposable
 {
@@ -63,26 +64,28 @@ public sealed class ModelFile : IDisposable
         meta["scale"] = network.Scale.ToString(CultureInfo.InvariantCulture);
         meta["color_space"] = network.ColorSpace.ToString();
         meta["options"] = options?.ToJsonString() ?? "{}";
-        AtomicFile.Write(path, stream => NamedTensorFile.Write(stream, network.state_dict(), meta));
+        Safetensors.SaveStateDict(path, network.state_dict(), meta);
     }
 
-    /// <summary>Reads a model file; a missing, truncated or foreign file throws <see cref="InvalidDataException"/> naming it.</summary>
+    /// <summary>Reads a model file; a truncated or foreign file throws <see cref="WeightsFormatException"/> naming it.</summary>
     public static ModelFile Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file does not exist.", path);
-        var (tensors, meta) = NamedTensorFile.Read(path);
+        var meta = Safetensors.ReadHeader(path).Metadata;
+        if (!meta.TryGetValue("format", out var format) || format != Format)
+            throw new WeightsFormatException(path, $"is not an SrMlNet model file (format '{format ?? "none"}'); a plain safetensors file holds weights only: load it into a network with load_state_dict");
+        var tensors = Safetensors.LoadStateDict(path);
+        foreach (var t in tensors.Values) t.DetachFromDisposeScope(); // the caller owns them through this object
         try
         {
-            string Get(string key) => meta.TryGetValue(key, out var v) ? v : throw new InvalidDataException($"{path}: model file has no '{key}' entry.");
-            if (!meta.TryGetValue("format", out var format) || format != Format)
-                throw new InvalidDataException($"{path}: not an SrMlNet model file (format '{format ?? "none"}'); a plain safetensors file holds weights only — load it into a network with load_state_dict.");
+            string Get(string key) => meta.TryGetValue(key, out var v) ? v : throw new WeightsFormatException(path, $"model file has no '{key}' entry");
             if (!int.TryParse(Get("format_version"), CultureInfo.InvariantCulture, out int version) || version > FormatVersion)
-                throw new InvalidDataException($"{path}: model file version '{Get("format_version")}' is newer than this SrMlNet reads ({FormatVersion}).");
+                throw new WeightsFormatException(path, $"model file version '{Get("format_version")}' is newer than this SrMlNet reads ({FormatVersion})");
             if (!int.TryParse(Get("scale"), CultureInfo.InvariantCulture, out int scale) || scale < 1)
-                throw new InvalidDataException($"{path}: invalid scale '{Get("scale")}'.");
+                throw new WeightsFormatException(path, $"invalid scale '{Get("scale")}'");
             if (!Enum.TryParse<ColorSpace>(Get("color_space"), out var colorSpace))
-                throw new InvalidDataException($"{path}: invalid colour space '{Get("color_space")}'.");
+                throw new WeightsFormatException(path, $"invalid colour space '{Get("color_space")}'");
             JsonObject? options;
             try
             {
@@ -90,7 +93,7 @@ public sealed class ModelFile : IDisposable
             }
             catch (JsonException e)
             {
-                throw new InvalidDataException($"{path}: options are not valid JSON ({e.Message}).", e);
+                throw new WeightsFormatException(path, $"options are not valid JSON ({e.Message})", e);
             }
             if (options is { Count: 0 }) options = null;
             var info = meta.Where(p => p.Key.StartsWith("info.", StringComparison.Ordinal)).ToDictionary(p => p.Key[5..], p => p.Value);
@@ -117,7 +120,7 @@ public sealed class ModelFile : IDisposable
         catch (ArgumentException e)
         {
             network.Dispose();
-            throw new InvalidDataException($"{Source}: weights do not fit the '{ModelName}' ×{Scale} network: {e.Message}", e);
+            throw new WeightsFormatException(Source, $"weights do not fit the '{ModelName}' ×{Scale} network: {e.Message}", e);
         }
         network.eval();
         return network;

@@ -119,12 +119,21 @@ public sealed class PatchSampler
         return new PatchSampler(images.Select((t, i) => ($"image {i}", t)).ToList(), scale, channels, degradation, options ?? new(), "training images");
     }
 
-    /// <summary>Reads an image file as C×H×W float32 in the colour space (Y: BT.601 as MATLAB, rounded; RGB: /255).</summary>
+    /// <summary>
+    /// Reads an image file as C×H×W float32 in [0,1] in the colour space, as the evaluator does: Y = MATLAB rgb2ycbcr on
+    /// the uint8 image, rounded (a gray image is its own Y); RGB = the 8-bit values (gray replicated). Alpha is dropped.
+    /// </summary>
     public static Tensor LoadImage(string path, ColorSpace colorSpace)
     {
         using var image = ImageFile.Read(path);
-        if (image.BitDepth != 8) throw new ImageFormatException(path, $"is a {image.BitDepth}-bit image; training reads 8-bit images");
-        return colorSpace == ColorSpace.Y ? TrainingYChannel.FromUint8(image.Pixels) : TrainingYChannel.RgbFromUint8(image.Pixels);
+        using var converted = ImageTensor.FromDecoded(image);
+        using var scope = torch.NewDisposeScope();
+        var x = converted.Image; // 1×C×H×W on uint8 levels in [0,1]
+        bool gray = x.shape[1] == 1;
+        var result = colorSpace == ColorSpace.Y
+            ? (gray ? x : ColorConversion.RgbToY(x, roundLikeUint8: true))
+            : (gray ? x.expand(1, 3, x.shape[2], x.shape[3]) : x);
+        return result.squeeze(0).contiguous().MoveToOuterDisposeScope();
     }
 
     public int Scale { get; }

@@ -24,6 +24,7 @@ public sealed class Trainer
     private readonly TrainingOptions _options;
     private readonly ITrainingObjective _objective;
 
+    /// <summary>Sets up a run; <paramref name="objective"/> defaults to <see cref="DefaultObjective"/>.</summary>
     public Trainer(SrNetwork network, PatchSampler data, TrainingOptions options, ITrainingObjective? objective = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -36,7 +37,24 @@ public sealed class Trainer
         _network = network;
         _data = data;
         _options = options;
-        _objective = objective ?? network as ITrainingObjective ?? new PixelLossObjective(options.Recipe.Loss);
+        _objective = objective ?? DefaultObjective(network, options.Recipe);
+    }
+
+    /// <summary>
+    /// What a network trains on unless told otherwise: its own objective when it has one; HR → LR → HR for a network that
+    /// learns its down-scaler (RSRNet); image + α·boundary for a boundary network (LSP-HSP); else the recipe's pixel loss.
+    /// </summary>
+    public static ITrainingObjective DefaultObjective(SrNetwork network, TrainingRecipe recipe)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(recipe);
+        return network switch
+        {
+            ITrainingObjective own => own,
+            IReducingNetwork => new SynchronousReductionObjective(recipe.Loss),
+            IBoundaryNetwork => new BoundaryObjective(),
+            _ => new PixelLossObjective(recipe.Loss),
+        };
     }
 
     /// <summary>The log of this run (and of the runs before it, when resumed with the same CSV path).</summary>
@@ -82,7 +100,7 @@ public sealed class Trainer
             optimizer.load_state_dict(ckpt.OptimizerState);
             step = ckpt.Step;
             elapsedBefore = ckpt.ElapsedSeconds;
-            if (ckpt.NextBatch != step) throw new InvalidDataException($"{resume}: next batch {ckpt.NextBatch} does not follow step {step}.");
+            if (ckpt.NextBatch != step) throw new Sr.Torch.Serialization.WeightsFormatException(resume, $"next batch {ckpt.NextBatch} does not follow step {step}");
             lastGood = resume;
             lastGoodStep = step;
         }

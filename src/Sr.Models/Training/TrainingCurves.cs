@@ -1,4 +1,5 @@
 using Sr.Models.Plotting;
+using Sr.Models.Rendering;
 
 namespace Sr.Models.Training;
 
@@ -21,5 +22,5 @@ public static class TrainingCurves
     }
 
     /// <summary>Renders and writes the PNG atomically.</summary>
-    public static void WritePng(string path, IReadOnlyList<TrainingLog.Row> rows, string title = "") => Render(rows, title).WritePng(path);
+    public static void WritePng(string path, IReadOnlyList<TrainingLog.Row> rows, string title = "") => Render(rows, title).SavePng(path);
 }

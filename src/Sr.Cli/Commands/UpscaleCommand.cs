@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Sr.Cli.Progress;
+using Sr.Models;
+using Sr.Models.Inference;
+using Sr.Models.Upscaling;
+using Sr.Torch.io;
+
+namespace Sr.Cli.Commands;
+
+/// <summary>`sr upscale <image-or-folder> -o <file-or-folder>`: the main job, with the default model unless told otherwise.</summary>
+public static class UpscaleCommand
+{
+    public static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".ppm", ".pgm", ".pnm", ".webp"];
+
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "An image file, or a folder of images." };
+        var output = new Option<string>("--output", "-o") { Description = "The output PNG (for a file) or folder (for a folder).", Required = true };
+        var scale = new Option<int>("--scale", "-s") { Description = "Upscaling factor: 2, 3 or 4.", DefaultValueFactory = _ => 2 };
+        var model = new Option<string>("--model", "-m") { Description = "'default' (the shipped model), a model file (.srm, .zip) or 'bicubic'.", DefaultValueFactory = _ => DefaultModel.Name };
+        var tile = new Option<int>("--tile") { Description = "Process in LR tiles of this size (bounded memory on large images; same result). 0 = whole image.", DefaultValueFactory = _ => 0 };
+        var ensemble = new Option<bool>("--ensemble") { Description = "×8 self-ensemble (flips and rotations averaged; 8× slower, slightly better)." };
+        var cmd = new Command("upscale", "Upscale an image or a folder of images.") { input, output, scale, model, tile, ensemble };
+        cmd.SetAction((parse, ct) => Task.FromResult(Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(scale), parse.GetValue(model)!,
+            new InferenceOptions { TileSize = parse.GetValue(tile), SelfEnsemble = parse.GetValue(ensemble) }, ct)));
+        return cmd;
+    }
+
+    public static int Run(string input, string output, int scale, string modelSpec, InferenceOptions options, CancellationToken ct = default)
+    {
+        if (scale is not (2 or 3 or 4))
+        {
+            Console.Error.WriteLine($"error: --scale must be 2, 3 or 4 (got {scale}).");
+            return 2;
+        }
+        if (options.TileSize < 0)
+        {
+            Console.Error.WriteLine($"error: --tile must be 0 (off) or a positive LR tile size (got {options.TileSize}).");
+            return 2;
+        }
+        bool folder = Directory.Exists(input);
+        if (!folder && !File.Exists(input))
+        {
+            Console.Error.WriteLine($"error: {input}: no such file or folder.");
+            return 2;
+        }
+        ISuperResolver method;
+        try
+        {
+            method = ModelLoader.Load(modelSpec, scale, options);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or Sr.Torch.Serialization.WeightsFormatException)
+        {
+            Console.Error.WriteLine($"error: --model {modelSpec}: {CliErrors.Describe(e)}");
+            return 2;
+        }
+        try
+        {
+            return folder ? RunFolder(input, output, scale, method, ct) : RunFile(input, output, scale, method);
+        }
+        finally
+        {
+            (method as IDisposable)?.Dispose();
+        }
+    }
+
+    private static int RunFile(string input, string output, int scale, ISuperResolver method)
+    {
+        if (Directory.Exists(output)) output = Path.Combine(output, Path.GetFileNameWithoutExtension(input) + ".png");
+        try
+        {
+            var (w, h, seconds, notes) = UpscaleOne(input, output, scale, method);
+            Console.WriteLine($"{input} → {output}: {w}×{h} (×{scale}, {method.Name}, {seconds:F2} s){(notes.Count > 0 ? "; " + string.Join("; ", notes) : "")}");
+            return 0;
+        }
+        catch (Exception e) when (IsPerFileError(e))
+        {
+            Console.Error.WriteLine($"error: {CliErrors.Describe(e)}");
+            return 1;
+        }
+    }
+
+    private static int RunFolder(string input, string output, int scale, ISuperResolver method, CancellationToken ct)
+    {
+        if (File.Exists(output))
+        {
+            Console.Error.WriteLine($"error: {output}: is a file; for a folder input, -o must be a folder.");
+            return 2;
+        }
+        Directory.CreateDirectory(output);
+        var files = Directory.EnumerateFiles(input).Order(StringComparer.Ordinal).ToList();
+        var failures = new List<string>();
+        int done = 0, written = 0;
+        using var bar = ConsoleProgressBar.ForConsole();
+        foreach (var file in files)
+        {
+            ct.ThrowIfCancellationRequested();
+            var name = Path.GetFileName(file);
+            if (!ImageExtensions.Contains(Path.GetExtension(file).ToLowerInvariant()))
+            {
+                failures.Add($"{file}: skipped (not an image file extension)");
+            }
+            else
+            {
+                try
+                {
+                    var target = Path.Combine(output, Path.GetFileNameWithoutExtension(file) + ".png");
+                    UpscaleOne(file, target, scale, method);
+                    written++;
+                }
+                catch (Exception e) when (IsPerFileError(e))
+                {
+                    failures.Add(CliErrors.Describe(e));
+                }
+            }
+            done++;
+            bar.Update((double)done / files.Count, $"{done}/{files.Count} {name}");
+        }
+        bar.Complete(1, $"{written} of {files.Count} files upscaled ×{scale} with {method.Name} into {output}");
+        foreach (var f in failures) Console.Error.WriteLine($"  {f}");
+        return failures.Count == 0 ? 0 : 1;
+    }
+
+    private static (int width, int height, double seconds, IReadOnlyList<string> notes) UpscaleOne(string input, string output, int scale, ISuperResolver method)
+    {
+        var sw = Stopwatch.StartNew();
+        using var image = ImageFile.Read(input);
+        using var up = ImageUpscaler.Upscale(image, method, scale);
+        ImageFile.Write(output, up.Pixels);
+        return ((int)up.Pixels.shape[1], (int)up.Pixels.shape[0], sw.Elapsed.TotalSeconds, up.Notes);
+    }
+
+    private static bool IsPerFileError(Exception e) =>
+        e is ImageFormatException or IOException or UnauthorizedAccessException or ArgumentException or Sr.Torch.TorchException;
+}

@@ -1,0 +1,21 @@
+namespace Sr.Models.Inference;
+
+/// <summary>How <see cref="NetworkSuperResolver"/> runs a network on whole images.</summary>
+public sealed record InferenceOptions
+{
+    /// <summary>Edge of the square LR tiles; 0 (default) runs the whole image at once.</summary>
+    public int TileSize { get; init; }
+
+    /// <summary>
+    /// LR pixels of context read around each tile (and discarded after); null = the network's
+    /// <see cref="Networks.SrNetwork.ReceptiveFieldRadius"/>. Smaller values than that radius are refused, because the
+    /// tiled result would then differ from the whole-image result.
+    /// </summary>
+    public int? TileOverlap { get; init; }
+
+    /// <summary>
+    /// ×8 self-ensemble: the average of the outputs for the 8 flips/rotations of the input, each transformed back
+    /// (EDSR/BTSRN test-time augmentation; 8× the time).
+    /// </summary>
+    public bool SelfEnsemble { get; init; }
+}

@@ -1,0 +1,26 @@
+using Sr.Models.Networks;
+using Sr.Torch;
+using F = Sr.Torch.torch.nn.functional;
+
+namespace Sr.Models.Training;
+
+/// <summary>
+/// LSP-HSP's objective (paper 000, Eq. 4, means instead of sums): mean((image − y)²) + mean((boundary − α·b)²), with b the
+/// boundary map of the HR patch. We have no BSDS500 annotations, so b comes from <see cref="BoundaryMaps.FromEdges"/> of
+/// the HR patch (the documented fallback; it marks texture as well as object boundaries). α = 0 drops the second term (LSP).
+/// </summary>
+public sealed class BoundaryObjective : ITrainingObjective
+{
+    public Tensor Loss(SrNetwork network, Tensor lr, Tensor hr)
+    {
+        if (network is not IBoundaryNetwork boundaryNetwork)
+            throw new ArgumentException($"{network.GetName} has no boundary output (IBoundaryNetwork).", nameof(network));
+        var (image, boundary) = boundaryNetwork.ForwardWithBoundary(lr);
+        var target = PixelLossObjective.CenterCrop(hr, image.shape[2], image.shape[3]);
+        var loss = F.mse_loss(image, target);
+        double alpha = boundaryNetwork.BoundaryWeight;
+        if (alpha == 0) return loss;
+        var edges = BoundaryMaps.FromEdges(target);
+        return loss + F.mse_loss(boundary, edges * alpha);
+    }
+}
