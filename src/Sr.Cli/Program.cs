@@ -27,7 +27,10 @@ public static class Program
     {
         // --model accepts "default" and model files everywhere (eval, compare, upscale), through one seam.
         if (Interlocked.Exchange(ref _resolversRegistered, 1) == 0)
+        {
             Sr.Models.Evaluation.SuperResolvers.Register(Sr.Models.Upscaling.ModelLoader.TryResolve);
+            Sr.MLNet.Model.SrModelZip.Register(); // pipeline model zips (.zip) load wherever --model is taken
+        }
         var root = new RootCommand("SrMlNet: single-image super-resolution for .NET (libtorch inside).");
         if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Action = new VersionAction();
         root.Subcommands.Add(InfoCommand());
@@ -35,7 +38,6 @@ public static class Program
         root.Subcommands.Add(Commands.ModelsCommand.Create());
         root.Subcommands.Add(Commands.UpscaleCommand.Create());
         root.Subcommands.Add(Commands.CompareCommand.Create());
-        root.Subcommands.Add(Commands.TrainCommand.Create(Sr.Models.Registry.ModelRegistry.Get, Sr.Models.Imaging.Degradations.Parse));
         root.Subcommands.Add(Commands.EvalCommand.Create());
         root.Subcommands.Add(Commands.TrainCommand.Create());
         return root;
