@@ -29,6 +29,23 @@ public static class EvalCommand
         };
         cmd.SetAction(parse =>
         {
+            try
+            {
+                return Run(parse);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException
+                or OperationCanceledException or Sr.Torch.io.ImageFormatException or Sr.Torch.TorchException)
+            {
+                // One line for the user (System.CommandLine would print a stack trace); 2 = bad arguments, 1 = failure.
+                var message = e is ArgumentException { ParamName: { } p } ae ? ae.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : CliErrors.Describe(e);
+                Console.Error.WriteLine($"error: {message}");
+                return e is ArgumentException ? 2 : 1;
+            }
+        });
+        return cmd;
+
+        int Run(ParseResult parse)
+        {
             int s = parse.GetValue(scale);
             if (s < 1) throw new ArgumentException($"--scale must be ≥ 1, got {s}.");
             var proto = EvalProtocol.Parse(parse.GetValue(protocol)!);
@@ -66,8 +83,7 @@ public static class EvalCommand
             {
                 Console.CancelKeyPress -= onCancel;
             }
-        });
-        return cmd;
+        }
     }
 
     private static string DefaultDataRoot()

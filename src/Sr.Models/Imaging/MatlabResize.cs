@@ -13,7 +13,7 @@ namespace Sr.Models.Imaging;
 public static class MatlabResize
 {
     private const int MaxCachedPlans = 1024;
-    private const int BandSpan = 48;
+    private const int BandTapsFactor = 3;
     private static readonly ConcurrentDictionary<PlanKey, ResizePlan> Plans = new();
 
     /// <summary>Resizes both dimensions by <paramref name="scale"/>; the output size is ceil(size·scale), as MATLAB's.</summary>
@@ -175,9 +175,18 @@ public static class MatlabResize
         {
             double scale = BitConverter.Int64BitsToDouble(k.ScaleBits);
             var w = Weights(k.In, k.Out, scale, k.Kernel, k.Border, k.Antialias);
-            // Bands of about BandSpan input samples: the dense product costs out·in multiply-adds, the banded one about
-            // out·(BandSpan + taps), at a few more (smaller) matrix products.
-            int bandLen = k.In <= 2 * BandSpan ? k.Out : Math.Max(1, (int)(BandSpan * (double)k.Out / k.In));
+            // Bands: a band of L outputs needs about (L−1)·in/out + taps inputs, so its product does that many multiply-adds
+            // per output instead of in (dense). Bands spanning ~3× the taps keep the waste at ~3× the minimum with few products.
+            int taps = 1;
+            for (int r = 0; r < k.Out; r++)
+            {
+                int lo = -1, hi = -1;
+                for (int c = 0; c < k.In; c++)
+                    if (w[(long)r * k.In + c] != 0) { if (lo < 0) lo = c; hi = c; }
+                taps = Math.Max(taps, hi - lo + 1);
+            }
+            int span = BandTapsFactor * taps;
+            int bandLen = k.In <= span ? k.Out : Math.Max(1, (int)((span - taps) * (double)k.Out / k.In) + 1);
             var bands = new List<Band>();
             for (int o0 = 0; o0 < k.Out; o0 += bandLen)
             {
