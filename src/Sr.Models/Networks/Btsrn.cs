@@ -122,10 +122,7 @@ public sealed class Btsrn : SrNetwork
 
         public override Tensor forward(Tensor x)
         {
-            using var a = F.leaky_relu(x, 0.2);
-            using var p = project.call(a);
-            using var pa = F.leaky_relu(p, 0.2);
-            using var y = conv.call(pa);
+            using var y = F.leaky_relu(x, 0.2).Consume(project.call).Consume(t => F.leaky_relu(t, 0.2)).Consume(conv.call);
             if (!_valid) return x + y;
             // VALID 3×3: the shortcut is centre-cropped by one pixel (the official util.crop(x, 1)).
             using var shortcut = x.slice(2, 1, x.size(2) - 1).slice(3, 1, x.size(3) - 1);
