@@ -29,7 +29,7 @@ public static class Program
         if (Interlocked.Exchange(ref _resolversRegistered, 1) == 0)
         {
             Sr.Models.Evaluation.SuperResolvers.Register(Sr.Models.Upscaling.ModelLoader.TryResolve);
-            Sr.MLNet.Model.SrModelZip.Register(); // pipeline model zips (.zip) load wherever --model is taken
+            Sr.MLNet.SrModelZip.Register(); // pipeline model zips (.zip) load wherever --model is taken
         }
         var root = new RootCommand("SrMlNet: single-image super-resolution for .NET (libtorch inside).");
         if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Action = new VersionAction();

@@ -16,6 +16,8 @@ public static class ModelRegistry
     static ModelRegistry()
     {
         foreach (var info in BuiltIn()) Register(info);
+        // SPSR (paper 001) and its RRDBNet backbone; their GAN training runs through Spsr/SpsrGanTrainer.
+        foreach (var info in Spsr.SpsrModels.All) Register(info);
         // TODO(imaging): `bicubic` is not a network; the imaging helper's BicubicResolver (an ISuperResolver) is the
         // method behind that name. Register it where resolvers are looked up by name, not here.
     }
