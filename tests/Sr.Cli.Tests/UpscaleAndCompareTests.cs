@@ -100,3 +100,27 @@ public class UpscaleAndCompareTests : IDisposable
         Assert.Contains("PSNR", stdout);
     }
 }
+
+[Collection("cli")]
+public class DefaultModelTests
+{
+    [Fact]
+    public void The_default_model_upscales_baby_to_1024_pixels_square_for_every_scale_it_ships()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"sr-default-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var baby = Path.Combine(CliRunner.SharedData, "Set5", "baby.png");
+            var (code, stdout, stderr) = CliRunner.Run("upscale", baby, "-o", Path.Combine(dir, "out.png"));
+            Assert.True(code == 0, stderr);
+            Assert.Contains("default", stdout);
+            using (var up = ImageFile.Read(Path.Combine(dir, "out.png"))) Assert.Equal((1024, 1024, 3), (up.Height, up.Width, up.Channels));
+            Assert.Equal([2, 3, 4], Sr.Models.Upscaling.DefaultModel.AvailableScales);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
