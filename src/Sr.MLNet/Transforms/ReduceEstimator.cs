@@ -89,28 +89,12 @@ public sealed class ReduceEstimator : IEstimator<ReduceTransformer>
                 hr?.Dispose();
             }
             if (images.Count == 0) throw new InvalidOperationException($"Reduce: the training data has no rows in '{_options.InputColumnName}'.");
-            int hrPatch = _options.HrPatchSize ?? Math.Min(recipe.HrPatchSize, minSide);
-            hrPatch -= hrPatch % scale;
             // The sampler also makes bicubic LR patches; the objective ignores them (RRNet makes its own LR).
-            var sampler = PatchSampler.FromImages(images, scale, ResizeDegradation.Bicubic, new PatchSamplerOptions
-            {
-                HrPatchSize = hrPatch, BatchSize = _options.BatchSize ?? recipe.BatchSize, Augment = recipe.Augment, Seed = seed,
-            });
-            torch.manual_seed((ulong)seed);
-            var network = ModelRegistry.Create(info.Name, scale, _options.NetworkOptions);
-            try
-            {
-                if (network is not IReducingNetwork) throw new ArgumentException($"Model '{info.Name}' has no learned down-scaler.");
-                new Trainer(network, sampler, new TrainingOptions { Recipe = recipe, MaxSteps = _options.MaxSteps, MaxDuration = _options.MaxDuration, Seed = seed },
-                    new SynchronousReductionObjective(recipe.Loss)).Run(_options.Progress, _options.CancellationToken);
-                _options.CancellationToken.ThrowIfCancellationRequested();
-                return new ReduceTransformer(info.Name, network, _options.NetworkOptions, _options.OutputColumnName, _options.InputColumnName);
-            }
-            catch
-            {
-                network.Dispose();
-                throw;
-            }
+            var network = EngineTraining.Train(info, scale, recipe, seed, images, minSide, ResizeDegradation.Bicubic, _options.HrPatchSize,
+                _options.BatchSize, _options.NetworkOptions, _options.MaxSteps, _options.MaxDuration, _options.Progress, _options.CancellationToken,
+                new SynchronousReductionObjective(recipe.Loss),
+                n => { if (n is not IReducingNetwork) throw new ArgumentException($"Model '{info.Name}' has no learned down-scaler."); });
+            return new ReduceTransformer(info.Name, network, _options.NetworkOptions, _options.OutputColumnName, _options.InputColumnName);
         }
         finally
         {

@@ -131,35 +131,9 @@ public sealed class SuperResolutionEstimator : IEstimator<SuperResolutionTransfo
                 hr?.Dispose();
             }
             if (hrImages.Count == 0) throw new InvalidOperationException($"SuperResolve: the training data has no rows in '{TrainLabel}'.");
-            int hrPatch = _options.HrPatchSize ?? Math.Min(recipe.HrPatchSize, minSide);
-            hrPatch -= hrPatch % scale;
-            var sampler = PatchSampler.FromImages(hrImages, scale, pairs, new PatchSamplerOptions
-            {
-                HrPatchSize = hrPatch,
-                BatchSize = _options.BatchSize ?? recipe.BatchSize,
-                Augment = recipe.Augment,
-                Seed = seed,
-            });
-            torch.manual_seed((ulong)seed);
-            var network = ModelRegistry.Create(info.Name, scale, _options.NetworkOptions);
-            try
-            {
-                var trainer = new Trainer(network, sampler, new TrainingOptions
-                {
-                    Recipe = recipe,
-                    MaxSteps = _options.MaxSteps,
-                    MaxDuration = _options.MaxDuration,
-                    Seed = seed,
-                });
-                trainer.Run(_options.Progress, _options.CancellationToken);
-                _options.CancellationToken.ThrowIfCancellationRequested();
-                return new SuperResolutionTransformer(info.Name, network, _options.NetworkOptions, _options.TileSize, _options.OutputColumnName, _options.InputColumnName);
-            }
-            catch
-            {
-                network.Dispose();
-                throw;
-            }
+            var network = EngineTraining.Train(info, scale, recipe, seed, hrImages, minSide, pairs, _options.HrPatchSize, _options.BatchSize,
+                _options.NetworkOptions, _options.MaxSteps, _options.MaxDuration, _options.Progress, _options.CancellationToken);
+            return new SuperResolutionTransformer(info.Name, network, _options.NetworkOptions, _options.TileSize, _options.OutputColumnName, _options.InputColumnName);
         }
         finally
         {
