@@ -39,6 +39,8 @@ public static class Program
         root.Subcommands.Add(Commands.UpscaleCommand.Create());
         root.Subcommands.Add(Commands.CompareCommand.Create());
         root.Subcommands.Add(Commands.EvalCommand.Create());
+        root.Subcommands.Add(Commands.DegradeCommand.Create());
+        root.Subcommands.Add(Commands.ReduceCommand.Create());
         root.Subcommands.Add(Commands.TrainCommand.Create());
         return root;
     }

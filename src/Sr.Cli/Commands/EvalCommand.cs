@@ -6,7 +6,7 @@ using Sr.Models.Imaging;
 namespace Sr.Cli.Commands;
 
 /// <summary>
-/// `sr eval --model bicubic --data &lt;folder|manifest.json&gt; --scale s [--protocol y-shave] [--json f] [--csv f] [--markdown f]`:
+/// `sr eval --model bicubic --data &lt;folder|manifest.json&gt; --scale s [--protocol y-shave] [--json f] [--csv f] [--markdown f] [--report dir]`:
 /// measures a method on a folder of HR images (or a dataset manifest) and prints the per-image table and the mean.
 /// </summary>
 public static class EvalCommand
@@ -23,9 +23,11 @@ public static class EvalCommand
         var json = new Option<string?>("--json") { Description = "Write the report as JSON here." };
         var csv = new Option<string?>("--csv") { Description = "Write the report as CSV here." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the report as Markdown here." };
+        var htmlReport = new Option<string?>("--report") { Description = "Write a self-contained HTML page into this folder (index.html: summary, per-image table, comparison crops under crops/)." };
+        var reportImages = new Option<int>("--report-images") { Description = "How many images (the first ones) get comparison crops in --report.", DefaultValueFactory = _ => HtmlReport.DefaultMaxImages };
         var cmd = new Command("eval", "Measure PSNR/SSIM of a method on a folder of HR images under an explicit protocol.")
         {
-            model, data, scale, protocol, degradation, seed, dataRoot, json, csv, markdown,
+            model, data, scale, protocol, degradation, seed, dataRoot, json, csv, markdown, htmlReport, reportImages,
         };
         cmd.SetAction(parse =>
         {
@@ -53,7 +55,11 @@ public static class EvalCommand
             // Plain "bicubic" means bicubic in the protocol's colour space (on Y for the papers' tables, on RGB for RGB protocols).
             if (string.Equals(modelName, "bicubic", StringComparison.OrdinalIgnoreCase) && proto.ColorSpace == ColorSpace.Rgb) modelName = "bicubic-rgb";
             var method = SuperResolvers.Resolve(modelName, s);
-            var evaluator = new SrEvaluator(proto, Degradations.Parse(parse.GetValue(degradation)!), parse.GetValue(seed));
+            int cropImages = parse.GetValue(reportImages);
+            if (cropImages < 0) throw new ArgumentException($"--report-images must be ≥ 0, got {cropImages}.");
+            var page = parse.GetValue(htmlReport) is { } reportDir ? new HtmlReport(reportDir, cropImages) : null;
+            // The page's crops come from the evaluation itself (no second run of the method).
+            var evaluator = new SrEvaluator(proto, Degradations.Parse(parse.GetValue(degradation)!), parse.GetValue(seed)) { ImageObserver = page is null ? null : page.Add };
 
             using var cts = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
@@ -77,6 +83,11 @@ public static class EvalCommand
                 if (parse.GetValue(json) is { } j) report.SaveJson(j);
                 if (parse.GetValue(csv) is { } c) report.SaveCsv(c);
                 if (parse.GetValue(markdown) is { } m) report.SaveMarkdown(m);
+                if (page is not null)
+                {
+                    page.Write(report);
+                    Console.Error.WriteLine($"report: {Path.Combine(page.Directory, HtmlReport.IndexFileName)} ({page.CropsWritten.Count} images with crops)");
+                }
                 return report.MeasuredCount > 0 ? 0 : 3;
             }
             finally

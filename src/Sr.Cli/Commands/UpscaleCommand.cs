@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Sr.Cli.Progress;
 using Sr.Models;
 using Sr.Models.Inference;
 using Sr.Models.Upscaling;
@@ -11,8 +10,6 @@ namespace Sr.Cli.Commands;
 /// <summary>`sr upscale <image-or-folder> -o <file-or-folder>`: the main job, with the default model unless told otherwise.</summary>
 public static class UpscaleCommand
 {
-    public static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".ppm", ".pgm", ".pnm", ".webp"];
-
     public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "An image file, or a folder of images." };
@@ -39,8 +36,7 @@ public static class UpscaleCommand
             Console.Error.WriteLine($"error: --tile must be 0 (off) or a positive LR tile size (got {options.TileSize}).");
             return 2;
         }
-        bool folder = Directory.Exists(input);
-        if (!folder && !File.Exists(input))
+        if (!Directory.Exists(input) && !File.Exists(input))
         {
             Console.Error.WriteLine($"error: {input}: no such file or folder.");
             return 2;
@@ -57,69 +53,19 @@ public static class UpscaleCommand
         }
         try
         {
-            return folder ? RunFolder(input, output, scale, method, ct) : RunFile(input, output, scale, method);
+            return ImageBatch.Run(input, output,
+                (file, target, _) =>
+                {
+                    var (w, h, seconds, notes) = UpscaleOne(file, target, scale, method);
+                    return $"{file} → {target}: {w}×{h} (×{scale}, {method.Name}, {seconds:F2} s){(notes.Count > 0 ? "; " + string.Join("; ", notes) : "")}";
+                },
+                (written, total) => $"{written} of {total} files upscaled ×{scale} with {method.Name} into {output}",
+                Console.Out, Console.Error, ct);
         }
         finally
         {
             (method as IDisposable)?.Dispose();
         }
-    }
-
-    private static int RunFile(string input, string output, int scale, ISuperResolver method)
-    {
-        if (Directory.Exists(output)) output = Path.Combine(output, Path.GetFileNameWithoutExtension(input) + ".png");
-        try
-        {
-            var (w, h, seconds, notes) = UpscaleOne(input, output, scale, method);
-            Console.WriteLine($"{input} → {output}: {w}×{h} (×{scale}, {method.Name}, {seconds:F2} s){(notes.Count > 0 ? "; " + string.Join("; ", notes) : "")}");
-            return 0;
-        }
-        catch (Exception e) when (IsPerFileError(e))
-        {
-            Console.Error.WriteLine($"error: {CliErrors.Describe(e)}");
-            return 1;
-        }
-    }
-
-    private static int RunFolder(string input, string output, int scale, ISuperResolver method, CancellationToken ct)
-    {
-        if (File.Exists(output))
-        {
-            Console.Error.WriteLine($"error: {output}: is a file; for a folder input, -o must be a folder.");
-            return 2;
-        }
-        Directory.CreateDirectory(output);
-        var files = Directory.EnumerateFiles(input).Order(StringComparer.Ordinal).ToList();
-        var failures = new List<string>();
-        int done = 0, written = 0;
-        using var bar = ConsoleProgressBar.ForConsole();
-        foreach (var file in files)
-        {
-            ct.ThrowIfCancellationRequested();
-            var name = Path.GetFileName(file);
-            if (!ImageExtensions.Contains(Path.GetExtension(file).ToLowerInvariant()))
-            {
-                failures.Add($"{file}: skipped (not an image file extension)");
-            }
-            else
-            {
-                try
-                {
-                    var target = Path.Combine(output, Path.GetFileNameWithoutExtension(file) + ".png");
-                    UpscaleOne(file, target, scale, method);
-                    written++;
-                }
-                catch (Exception e) when (IsPerFileError(e))
-                {
-                    failures.Add(CliErrors.Describe(e));
-                }
-            }
-            done++;
-            bar.Update((double)done / files.Count, $"{done}/{files.Count} {name}");
-        }
-        bar.Complete(1, $"{written} of {files.Count} files upscaled ×{scale} with {method.Name} into {output}");
-        foreach (var f in failures) Console.Error.WriteLine($"  {f}");
-        return failures.Count == 0 ? 0 : 1;
     }
 
     private static (int width, int height, double seconds, IReadOnlyList<string> notes) UpscaleOne(string input, string output, int scale, ISuperResolver method)
@@ -130,7 +76,4 @@ public static class UpscaleCommand
         ImageFile.Write(output, up.Pixels);
         return ((int)up.Pixels.shape[1], (int)up.Pixels.shape[0], sw.Elapsed.TotalSeconds, up.Notes);
     }
-
-    private static bool IsPerFileError(Exception e) =>
-        e is ImageFormatException or IOException or UnauthorizedAccessException or ArgumentException or Sr.Torch.TorchException;
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Sr.Cli.Progress;
@@ -8,21 +7,29 @@ namespace Sr.Cli.Progress;
 /// when output is redirected (CI logs, pipes), a plain line at most every <see cref="PlainInterval"/> so logs stay short.
 /// Messages written through <see cref="WriteLine"/> appear above the bar.
 /// </summary>
+/// <remarks>
+/// Plain lines are flushed one by one: a log written through a buffered writer (a StreamWriter, a pipe wrapper) must show
+/// each line when it happens, not when a buffer fills or the process ends. Time comes from a <see cref="TimeProvider"/>
+/// so that a test can drive hours of updates through a fake clock.
+/// </remarks>
 public sealed class ConsoleProgressBar : IDisposable
 {
     private const int BarWidth = 24;
     private readonly TextWriter _out;
     private readonly object _gate = new();
-    private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
-    private readonly Stopwatch _sincePlain = new();
+    private readonly TimeProvider _time;
+    private long _lastDraw;
+    private long? _lastPlain;
     private string _lastLine = "";
     private bool _drawn;
 
-    public ConsoleProgressBar(TextWriter output, bool live)
+    public ConsoleProgressBar(TextWriter output, bool live, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         _out = output;
         Live = live;
+        _time = time ?? TimeProvider.System;
+        _lastDraw = _time.GetTimestamp();
     }
 
     /// <summary>Standard output, live exactly when it is a terminal.</summary>
@@ -41,13 +48,14 @@ public sealed class ConsoleProgressBar : IDisposable
             var line = Format(fraction, status);
             if (Live)
             {
-                if (!force && _drawn && _sinceDraw.ElapsedMilliseconds < 100) { _lastLine = line; return; }
+                if (!force && _drawn && _time.GetElapsedTime(_lastDraw) < TimeSpan.FromMilliseconds(100)) { _lastLine = line; return; }
                 Draw(line);
             }
-            else if (force || !_sincePlain.IsRunning || _sincePlain.Elapsed >= PlainInterval)
+            else if (force || _lastPlain is not long last || _time.GetElapsedTime(last) >= PlainInterval)
             {
                 _out.WriteLine(line);
-                _sincePlain.Restart();
+                _out.Flush();
+                _lastPlain = _time.GetTimestamp();
             }
             _lastLine = line;
         }
@@ -61,6 +69,7 @@ public sealed class ConsoleProgressBar : IDisposable
             if (Live && _drawn) _out.Write("\r" + new string(' ', Math.Min(_lastLine.Length, MaxWidth())) + "\r");
             _out.WriteLine(message);
             if (Live && _drawn) Draw(_lastLine);
+            else _out.Flush();
         }
     }
 
@@ -76,7 +85,11 @@ public sealed class ConsoleProgressBar : IDisposable
                 _out.WriteLine();
                 _drawn = false;
             }
-            else _out.WriteLine(line);
+            else
+            {
+                _out.WriteLine(line);
+                _out.Flush();
+            }
             _lastLine = "";
         }
     }
@@ -97,7 +110,7 @@ public sealed class ConsoleProgressBar : IDisposable
         _out.Write("\r" + line.PadRight(Math.Min(max, Math.Max(line.Length, _lastLine.Length))));
         _out.Flush();
         _drawn = true;
-        _sinceDraw.Restart();
+        _lastDraw = _time.GetTimestamp();
     }
 
     private static int MaxWidth()

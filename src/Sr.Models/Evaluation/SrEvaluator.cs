@@ -40,6 +40,12 @@ public sealed class SrEvaluator
     /// <summary>Seed of the degradation (noise); image i of a folder uses Seed + i.</summary>
     public long Seed { get; }
 
+    /// <summary>
+    /// Called after each image with its ground truth, bicubic view and output (see <see cref="EvaluatedImage"/>), so that a
+    /// report can show pictures without running the method again. Null (the default) costs nothing.
+    /// </summary>
+    public Action<EvaluatedImage>? ImageObserver { get; init; }
+
     /// <summary>The measurement of one image.</summary>
     public readonly record struct ImageScore(double Psnr, double Ssim, double Seconds);
 
@@ -47,7 +53,9 @@ public sealed class SrEvaluator
     /// Degrades, upscales and measures one HR image: <paramref name="hr"/> is 1×C×H×W (C = 1 gray or 3 RGB) on uint8
     /// levels in [0,1], any size (it is mod-cropped here).
     /// </summary>
-    public ImageScore EvaluateImage(Tensor hr, ISuperResolver method, int scale, long seed = 0)
+    public ImageScore EvaluateImage(Tensor hr, ISuperResolver method, int scale, long seed = 0) => EvaluateImage(hr, method, scale, seed, "image", 0);
+
+    private ImageScore EvaluateImage(Tensor hr, ISuperResolver method, int scale, long seed, string name, int index)
     {
         ArgumentNullException.ThrowIfNull(hr);
         ArgumentNullException.ThrowIfNull(method);
@@ -68,6 +76,12 @@ public sealed class SrEvaluator
         if (method.ColorSpace == ColorSpace.Y && Protocol.ColorSpace == ColorSpace.Rgb && !gray)
             sr255 = RecombineChroma(hr255, sr255, scale, seed);
         var (psnr, ssim) = Score(hr255, sr255, scale);
+        if (ImageObserver is { } observe)
+        {
+            var bicubic = Output255(MatlabResize.Upscale(lr, scale));
+            observe(new EvaluatedImage(name, index, hr255.div(255).to(ScalarType.Float32), AsShown(bicubic, hr255, scale, seed),
+                AsShown(sr255, hr255, scale, seed), psnr, ssim));
+        }
         return new ImageScore(psnr, ssim, sw.Elapsed.TotalSeconds);
     }
 
@@ -144,14 +158,14 @@ public sealed class SrEvaluator
         for (int i = 0; i < files.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var row = EvaluateFile(files[i], method, scale, Seed + i);
+            var row = EvaluateFile(files[i], method, scale, Seed + i, i);
             rows.Add(row);
             progress?.Report(new EvalProgress(i + 1, files.Count, row));
         }
         return new EvalReport(dataset, scale, Protocol, method.Name, Degradation.Name, rows);
     }
 
-    private EvalImageResult EvaluateFile(string path, ISuperResolver method, int scale, long seed)
+    private EvalImageResult EvaluateFile(string path, ISuperResolver method, int scale, long seed, int index)
     {
         string name = Path.GetFileName(path);
         if (!ImageExtensions.Contains(Path.GetExtension(path)))
@@ -172,12 +186,21 @@ public sealed class SrEvaluator
             int minSide = 2 * Protocol.ShaveFor(scale) + Ssim.WindowSize;
             if (h - h % scale < minSide || w - w % scale < minSide)
                 return EvalImageResult.Skip(name, $"too small: {w}×{h} leaves less than {Ssim.WindowSize}×{Ssim.WindowSize} after mod-crop and a {Protocol.ShaveFor(scale)} px shave", w, h);
-            var score = EvaluateImage(converted.Image, method, scale, seed);
+            var score = EvaluateImage(converted.Image, method, scale, seed, name, index);
             var notes = converted.Notes.ToList();
             if (converted.IsGray) notes.Insert(0, "gray: measured on its one channel");
             return new EvalImageResult(name, w, h, score.Psnr, score.Ssim, score.Seconds,
                 converted.Notes.Count > 0 ? EvalOutcome.Converted : EvalOutcome.Evaluated, notes.Count > 0 ? string.Join("; ", notes) : null);
         }
+    }
+
+    /// <summary>An output on the 0..255 scale in the ground truth's colours, as [0,1] float32 for pictures.</summary>
+    private Tensor AsShown(Tensor x255, Tensor hr255, int scale, long seed)
+    {
+        bool gray = hr255.shape[1] == 1;
+        if (gray && x255.shape[1] == 3) x255 = x255.mean([1], keepdim: true).add(0.5).floor();
+        else if (!gray && x255.shape[1] == 1) x255 = RecombineChroma(hr255, x255, scale, seed);
+        return x255.clamp(0, 255).div(255).to(ScalarType.Float32);
     }
 
     private Tensor Output255(Tensor sr)

@@ -68,7 +68,7 @@ public static class ComparisonPicture
     }
 
     /// <summary>The square HR window (top, left, size) where the methods' outputs disagree most (largest mean spread).</summary>
-    private static (int top, int left, int size) MostDifferentRegion(IReadOnlyList<Tensor> outputs, Tensor gt)
+    internal static (int top, int left, int size) MostDifferentRegion(IReadOnlyList<Tensor> outputs, Tensor gt)
     {
         long h = gt.shape[2], w = gt.shape[3];
         int size = (int)Math.Clamp(Math.Min(h, w) / 4, 8, 96);

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Sr.Models.Imaging;
+using Sr.Models.Rendering;
+using Sr.Torch;
+using Sr.Torch.io;
+
+namespace Sr.Models.Evaluation;
+
+/// <summary>
+/// An evaluation as a small self-contained web page (`sr eval --report DIR`): DIR/index.html with the summary, the
+/// per-image table and, for the first <see cref="MaxImages"/> images, comparison crops (bicubic, the method, the ground
+/// truth) written as PNGs under DIR/crops/ and linked relatively. No script, no external style sheet or font: it opens
+/// from the disk in any browser. Feed it through <see cref="SrEvaluator.ImageObserver"/> (<c>ImageObserver = report.Add</c>),
+/// then call <see cref="Write"/> with the finished <see cref="EvalReport"/>.
+/// </summary>
+/// <remarks>
+/// Every file is written temp + rename, and index.html last: a run that fails half-way leaves at most some crops, never a
+/// half-written page (nor a new page that links to missing crops). The crop is the square where the method's output and
+/// bicubic differ most — where the method does its work — found as <see cref="ComparisonPicture"/> finds its zoom.
+/// </remarks>
+public sealed class HtmlReport
+{
+    public const string IndexFileName = "index.html";
+    public const string CropsFolderName = "crops";
+
+    /// <summary>Crops are kept for this many images by default (so a set of ≤ 20 images shows all of them).</summary>
+    public const int DefaultMaxImages = 20;
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private readonly List<Crops> _crops = [];
+
+    public HtmlReport(string directory, int maxImages = DefaultMaxImages)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxImages);
+        Directory = directory;
+        MaxImages = maxImages;
+    }
+
+    /// <summary>The folder that receives index.html and crops/.</summary>
+    public string Directory { get; }
+
+    /// <summary>How many images (the first ones evaluated) get comparison crops; 0 = none.</summary>
+    public int MaxImages { get; }
+
+    /// <summary>The crops written so far, in evaluation order.</summary>
+    public IReadOnlyList<Crops> CropsWritten => _crops;
+
+    /// <summary>One image's comparison crops: paths relative to <see cref="Directory"/>, and the HR window (left, top, size).</summary>
+    public sealed record Crops(string Name, string Bicubic, string Output, string GroundTruth, int Left, int Top, int Size);
+
+    /// <summary>Writes the crops of <paramref name="image"/> while fewer than <see cref="MaxImages"/> images have them.</summary>
+    public void Add(EvaluatedImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (_crops.Count >= MaxImages) return;
+        using var scope = torch.NewDisposeScope();
+        var (top, left, size) = ComparisonPicture.MostDifferentRegion([image.Bicubic, image.Output], image.GroundTruth);
+        string stem = $"{image.Index:D4}-{SafeFileStem(image.Name)}";
+        var folder = Path.Combine(Directory, CropsFolderName);
+        System.IO.Directory.CreateDirectory(folder);
+        string Save(Tensor picture, string kind)
+        {
+            var file = $"{stem}-{kind}.png";
+            ImageFile.Write(Path.Combine(folder, file), ImageTensor.ToHwcUint8(picture.narrow(2, top, size).narrow(3, left, size)));
+            return CropsFolderName + "/" + file;
+        }
+        _crops.Add(new Crops(image.Name, Save(image.Bicubic, "bicubic"), Save(image.Output, "output"), Save(image.GroundTruth, "gt"), left, top, size));
+    }
+
+    /// <summary>Writes index.html for <paramref name="report"/> (temp + rename) with the crops added so far.</summary>
+    public void Write(EvalReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        System.IO.Directory.CreateDirectory(Directory);
+        AtomicFile.WriteAllBytes(Path.Combine(Directory, IndexFileName), Encoding.UTF8.GetBytes(Render(report, _crops)));
+    }
+
+    /// <summary>The page: summary, per-image table, comparison crops (linked by their relative paths). Every text from a file or name is HTML-escaped.</summary>
+    public static string Render(EvalReport report, IReadOnlyList<Crops> crops)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(crops);
+        static string H(string? s) => WebUtility.HtmlEncode(s ?? "");
+        static string Link(string relative) => H(string.Join("/", relative.Split('/').Select(Uri.EscapeDataString)));
+        string title = $"{report.Method} on {report.Dataset} ×{report.Scale}";
+        var sb = new StringBuilder();
+        sb.AppendLine("<!DOCTYPE html>");
+        sb.AppendLine("<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        sb.AppendLine(Inv, $"<title>SrMlNet evaluation: {H(title)}</title>");
+        sb.AppendLine("<style>");
+        sb.AppendLine("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}");
+        sb.AppendLine("th,td{border:1px solid #ccc;padding:.25em .6em}td.n{text-align:right;font-variant-numeric:tabular-nums}");
+        sb.AppendLine("tr.mean td{font-weight:bold}figure{display:inline-block;margin:.4em;text-align:center}");
+        sb.AppendLine("figure img{width:192px;height:192px;image-rendering:pixelated;border:1px solid #999}figcaption{font-size:.85em}");
+        sb.AppendLine(".cmp{margin:1.2em 0}.cmp h3{margin:.2em 0;font-size:1em}");
+        sb.AppendLine("</style></head><body>");
+        sb.AppendLine(Inv, $"<h1>{H(title)}</h1>");
+        sb.AppendLine("<table class=\"summary\">");
+        void Row(string key, string value) => sb.AppendLine(Inv, $"<tr><th>{H(key)}</th><td>{H(value)}</td></tr>");
+        Row("Method", report.Method);
+        Row("Data", report.Dataset);
+        Row("Scale", $"×{report.Scale}");
+        Row("Degradation", report.Degradation);
+        Row("Protocol", $"{report.Protocol.Name} ({report.Protocol.Describe()})");
+        Row("Images measured", $"{report.MeasuredCount} of {report.Images.Count}");
+        Row("Mean PSNR (dB)", EvalReport.Format(report.MeanPsnr, 2));
+        Row("Mean SSIM", EvalReport.Format(report.MeanSsim, 4));
+        Row("Method time (s)", report.TotalSeconds.ToString("F2", Inv));
+        sb.AppendLine("</table>");
+
+        sb.AppendLine("<h2>Per image</h2>");
+        sb.AppendLine("<table class=\"images\"><tr><th>image</th><th>width</th><th>height</th><th>PSNR (dB)</th><th>SSIM</th><th>seconds</th><th>note</th></tr>");
+        foreach (var i in report.Images)
+        {
+            string note = i.Outcome == EvalOutcome.Evaluated ? "" : $"{i.Outcome.ToString().ToLowerInvariant()}: {i.Note}";
+            sb.AppendLine(Inv, $"<tr><td>{H(i.Name)}</td><td class=\"n\">{i.Width}</td><td class=\"n\">{i.Height}</td><td class=\"n\">{EvalReport.Format(i.Psnr, 2)}</td><td class=\"n\">{EvalReport.Format(i.Ssim, 4)}</td><td class=\"n\">{i.Seconds.ToString("F3", Inv)}</td><td>{H(note)}</td></tr>");
+        }
+        sb.AppendLine(Inv, $"<tr class=\"mean\"><td>mean ({report.MeasuredCount} of {report.Images.Count})</td><td></td><td></td><td class=\"n\">{EvalReport.Format(report.MeanPsnr, 2)}</td><td class=\"n\">{EvalReport.Format(report.MeanSsim, 4)}</td><td class=\"n\">{report.TotalSeconds.ToString("F3", Inv)}</td><td></td></tr>");
+        sb.AppendLine("</table>");
+
+        if (crops.Count > 0)
+        {
+            sb.AppendLine("<h2>Comparison crops</h2>");
+            string which = crops.Count == report.MeasuredCount ? "each image" : $"the first {crops.Count} images";
+            sb.AppendLine(Inv, $"<p>For {which}: the square where the method and bicubic differ most, shown ×2 (nearest neighbour). A Y-channel method is shown in colour with bicubic Cb/Cr.</p>");
+            var rows = report.Images.ToDictionary(i => i.Name, StringComparer.Ordinal);
+            foreach (var c in crops)
+            {
+                string score = rows.TryGetValue(c.Name, out var r) ? $" — {EvalReport.Format(r.Psnr, 2)} dB / {EvalReport.Format(r.Ssim, 4)}" : "";
+                sb.AppendLine("<div class=\"cmp\">");
+                sb.AppendLine(Inv, $"<h3>{H(c.Name)}{H(score)} <small>(crop {c.Size}×{c.Size} at x={c.Left}, y={c.Top})</small></h3>");
+                foreach (var (path, caption) in new[] { (c.Bicubic, $"bicubic (LR ×{report.Scale})"), (c.Output, report.Method), (c.GroundTruth, "ground truth") })
+                {
+                    string alt = H(c.Name + ": " + caption);
+                    sb.AppendLine("<figure><img src=\"" + Link(path) + "\" alt=\"" + alt + "\"><figcaption>" + H(caption) + "</figcaption></figure>");
+                }
+                sb.AppendLine("</div>");
+            }
+        }
+        sb.AppendLine("<p><small>Written by SrMlNet <code>sr eval --report</code>.</small></p>");
+        sb.AppendLine("</body></html>");
+        return sb.ToString();
+    }
+
+    /// <summary>A file name stem that is safe on every file system and in a URL: letters, digits, '-', '_' and '.'; the rest become '_'.</summary>
+    internal static string SafeFileStem(string name)
+    {
+        var stem = Path.GetFileNameWithoutExtension(name);
+        var chars = stem.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_').ToArray();
+        var s = new string(chars);
+        return s.Length == 0 ? "image" : s.Length > 60 ? s[..60] : s;
+    }
+}
