@@ -1,9 +1,9 @@
 using System.CommandLine;
+using Sr.Models.Imaging;
 using Sr.Models.Networks;
 using Sr.Models.Upscaling;
 using Sr.Torch;
 using Sr.Torch.io;
-using Sr.Models.Imaging;
 
 namespace Sr.Cli.Commands;
 
@@ -47,7 +47,8 @@ public static class ReduceCommand
         }
         catch (Exception e) when (e is ArgumentException or IOException or Sr.Torch.Serialization.WeightsFormatException)
         {
-            stderr.WriteLine($"error: --model {modelSpec}: {CliErrors.Describe(e)}");
+            var message = CliErrors.Describe(e);
+            stderr.WriteLine(message.StartsWith(modelSpec, StringComparison.Ordinal) ? $"error: --model {message}" : $"error: --model {modelSpec}: {message}");
             return 2;
         }
         using (network)

@@ -125,7 +125,7 @@ public sealed class HtmlReport
         {
             sb.AppendLine("<h2>Comparison crops</h2>");
             string which = crops.Count == report.MeasuredCount ? "each image" : $"the first {crops.Count} images";
-            sb.AppendLine(Inv, $"<p>For {which}: the square where the method and bicubic differ most, shown ×2 (nearest neighbour). A Y-channel method is shown in colour with bicubic Cb/Cr.</p>");
+            sb.AppendLine(Inv, $"<p>For {which}: the square where the method and bicubic differ most, enlarged (nearest neighbour). A Y-channel method is shown in colour with bicubic Cb/Cr.</p>");
             var rows = report.Images.ToDictionary(i => i.Name, StringComparer.Ordinal);
             foreach (var c in crops)
             {
