@@ -4,7 +4,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sr.Cli.Progress;
 using Sr.Models.Imaging;
+using Sr.Models.Networks.Spsr;
 using Sr.Models.Registry;
+using Sr.Models.Spsr;
 using Sr.Models.Training;
 using Sr.Torch;
 
@@ -44,27 +46,45 @@ public static class TrainCommand
         var degradation = new Option<string?>("--degradation") { Description = $"How LR images are made from HR: {string.Join(", ", Degradations.Examples)}. Default bicubic (MATLAB imresize)." };
         var options = new Option<string?>("--options") { Description = "Network options as JSON text or @file.json (see the network's options record)." };
         var redegrade = new Option<bool>("--redegrade-each-epoch") { Description = "Degrade the images again every epoch with a new seed (for random degradations such as noise)." };
+        var init = new Option<string?>("--init") { Description = "Start from the weights of this model file (.srm of the same network and scale): fine-tuning, or a second stage with a lower --lr." };
+        var spsr = new Option<string?>("--spsr") { Description = "SPSR GAN settings (spsr-g/-p/-j) as JSON text or @file.json, names of SpsrOptions: e.g. {\"FeatureWeight\": 0, \"BranchInitIterations\": 500, \"Vgg19WeightsPath\": \"vgg19.pth\", \"StructureExtractorPath\": \"nse-p.safetensors\"}." };
+        var snapshots = new Option<string?>("--snapshots") { Description = "Comma-separated minutes (e.g. 1,2.5,5) at which to also save the model as <model>.at-<m>min.srm, for quality-versus-time curves." };
         var output = new Option<string?>("--output", "-o") { Description = "The SrMlNet model file to write (.srm)." };
         var cmd = new Command("train", "Train a network on a folder of images with its paper's recipe, with checkpoints, curves and exact resume.")
         {
-            model, scale, data, val, valImages, validateEvery, minutes, steps, batch, patch, lr, seed, resume, degradation, options, redegrade, output,
+            model, scale, data, val, valImages, validateEvery, minutes, steps, batch, patch, lr, seed, resume, degradation, options, redegrade, init, snapshots, spsr, output,
         };
         cmd.SetAction(parse =>
         {
             var a = new Arguments(parse.GetValue(model), parse.GetValue(scale), parse.GetValue(data), parse.GetValue(val), parse.GetValue(valImages),
                 parse.GetValue(validateEvery), parse.GetValue(minutes), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(patch),
                 parse.GetValue(lr), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(degradation), parse.GetValue(options),
-                parse.GetValue(redegrade), parse.GetValue(output));
+                parse.GetValue(redegrade), parse.GetValue(output)) { Init = parse.GetValue(init), Snapshots = parse.GetValue(snapshots), Spsr = parse.GetValue(spsr) };
             return Run(a, models, degradations, Console.Out, Console.Error);
         });
         return cmd;
     }
 
     internal sealed record Arguments(string? Model, int? Scale, string? Data, string? Val, int ValImages, int ValidateEvery, double? Minutes, long? Steps,
-        int? Batch, int? Patch, double? LearningRate, long? Seed, string? Resume, string? Degradation, string? Options, bool Redegrade, string? Output);
+        int? Batch, int? Patch, double? LearningRate, long? Seed, string? Resume, string? Degradation, string? Options, bool Redegrade, string? Output)
+    {
+        /// <summary>A model file whose weights start the run (not with --resume).</summary>
+        public string? Init { get; init; }
+
+        /// <summary>Comma-separated minutes at which the model is also saved.</summary>
+        public string? Snapshots { get; init; }
+
+        /// <summary>SPSR GAN settings (JSON or @file) for spsr-g/-p/-j.</summary>
+        public string? Spsr { get; init; }
+    }
 
     internal static int Run(Arguments a, Func<string, ModelInfo> models, Func<string, IDegradation> degradations, TextWriter stdout, TextWriter stderr)
     {
+        if (a.Init is not null && a.Resume is not null)
+        {
+            stderr.WriteLine("error: --init and --resume exclude each other: a resumed run already has its weights (use --init to start a new run from a model file).");
+            return ExitUsage;
+        }
         // A resumed run takes its settings from the checkpoint unless told otherwise (then it is no longer exact: say so).
         Dictionary<string, string> stored = [];
         if (a.Resume is { } resumePath)
@@ -107,6 +127,16 @@ public static class TrainCommand
             stderr.WriteLine("error: --minutes, --steps, --batch, --patch, --lr and --val-images must be positive (and --validate-every not negative).");
             return ExitUsage;
         }
+        var snapshotMinutes = new List<double>();
+        foreach (var part in (a.Snapshots ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var mm) || !(mm > 0))
+            {
+                stderr.WriteLine($"error: --snapshots: '{part}' is not a positive number of minutes (write e.g. --snapshots 1,2.5,5).");
+                return ExitUsage;
+            }
+            snapshotMinutes.Add(mm);
+        }
         var info = models(modelName);
         int s = Pick(a.Scale, "scale", ParseInt, 2);
         if (!info.Scales.Contains(s))
@@ -137,14 +167,62 @@ public static class TrainCommand
             HrPatchSize = Pick(a.Patch, "patch", ParseInt, recipe.HrPatchSize),
             LearningRate = Pick(a.LearningRate, "lr", v => double.Parse(v, CultureInfo.InvariantCulture), recipe.LearningRate),
         };
+        // Per-layer rates are part of the run: a checkpoint written before they existed resumes without them (exactly).
+        if (a.Resume is not null)
+        {
+            var storedMultipliers = Stored("lr_multipliers");
+            recipe = recipe with
+            {
+                LearningRateMultipliers = string.IsNullOrEmpty(storedMultipliers) ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(storedMultipliers),
+            };
+        }
         foreach (var w in warnings) stderr.WriteLine("warning: " + w);
 
         var output = Path.GetFullPath(a.Output);
         var stem = Path.Combine(Path.GetDirectoryName(output)!, Path.GetFileNameWithoutExtension(output));
         var checkpointPath = stem + ".ckpt";
 
+        bool isSpsr = SpsrModels.IsGan(info.Name);
+        SpsrOptions? spsrOptions = null;
+        if (isSpsr)
+        {
+            if (a.Resume is not null)
+            {
+                stderr.WriteLine("error: --resume: SPSR GAN runs keep no checkpoints; start a new run from the saved generator with --init <model.srm>.");
+                return ExitUsage;
+            }
+            try
+            {
+                var spsrText = a.Spsr is { } t && t.StartsWith('@') ? File.ReadAllText(t[1..]) : a.Spsr;
+                var json = string.IsNullOrWhiteSpace(spsrText) ? null : JsonNode.Parse(spsrText) as JsonObject ?? throw new JsonException("the SPSR settings must be a JSON object");
+                spsrOptions = SpsrModels.TrainingOptions(info.Name, s, networkOptions, ModelOptions.Bind<SpsrOptions>(info.Name, json)) with
+                {
+                    BatchSize = recipe.BatchSize, HrPatchSize = recipe.HrPatchSize, LearningRateG = recipe.LearningRate,
+                };
+                spsrOptions.Validate();
+            }
+            catch (Exception e) when (e is JsonException or ArgumentException)
+            {
+                stderr.WriteLine($"error: --spsr: {e.Message}");
+                return ExitUsage;
+            }
+        }
+        else if (a.Spsr is not null)
+        {
+            stderr.WriteLine($"error: --spsr applies to spsr-g, spsr-p and spsr-j, not '{info.Name}'.");
+            return ExitUsage;
+        }
+
         torch.manual_seed((ulong)seedValue);
         using var network = info.Create(s, networkOptions);
+        if (a.Init is { } initPath)
+        {
+            using var initial = ModelFile.Read(initPath);
+            int copied = initial.InitializeWeights(network, info, s, partialFrom: isSpsr ? "rrdbnet" : null);
+            int total = network.state_dict().Count;
+            stdout.WriteLine($"initialised {copied} of {total} weight tensors from {initPath} ({initial.ModelName})");
+        }
+        using var gan = isSpsr ? SpsrGanTrainer.Create(spsrOptions!, (SpsrNet)network) : null;
         var sampler = PatchSampler.FromFolder(dataFolder, s, info.ColorSpace, degradation,
             new PatchSamplerOptions { BatchSize = recipe.BatchSize, HrPatchSize = recipe.HrPatchSize, Augment = recipe.Augment, Seed = seedValue, RedegradeEachEpoch = a.Redegrade });
         foreach (var skipped in sampler.Skipped) stderr.WriteLine($"warning: skipped {skipped}");
@@ -160,7 +238,10 @@ public static class TrainCommand
             ["batch"] = recipe.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["patch"] = recipe.HrPatchSize.ToString(CultureInfo.InvariantCulture),
             ["lr"] = recipe.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+            ["lr_multipliers"] = recipe.LearningRateMultipliers is { Count: > 0 } lm ? JsonSerializer.Serialize(lm) : "",
         };
+        if (a.Init is not null) metadata["init"] = Path.GetFullPath(a.Init);
+        else if (Stored("init") is { } storedInit) metadata["init"] = storedInit;
         long? maxSteps = a.Steps ?? (a.Minutes is null ? recipe.Steps : null);
         var trainingOptions = new TrainingOptions
         {
@@ -170,17 +251,28 @@ public static class TrainCommand
             Seed = seedValue,
             ValidateEvery = validation is null ? 0 : a.ValidateEvery,
             Validate = validation is null ? null : validation.Evaluate,
-            CheckpointPath = checkpointPath,
+            CheckpointPath = isSpsr ? null : checkpointPath,
             ResumeFrom = a.Resume,
             CheckpointMetadata = metadata,
             LogCsvPath = stem + ".log.csv",
             CurvesPngPath = stem + ".curves.png",
+            SnapshotTimes = snapshotMinutes.Select(TimeSpan.FromMinutes).ToList(),
+            Snapshot = snapshotMinutes.Count == 0 ? null : (net, step, at) =>
+            {
+                var m = at.TotalMinutes.ToString("0.##", CultureInfo.InvariantCulture);
+                var facts = new Dictionary<string, string>(metadata) { ["steps"] = step.ToString(CultureInfo.InvariantCulture), ["training_minutes"] = m };
+                facts.Remove("options");
+                ModelFile.Save($"{stem}.at-{m}min{ModelFile.Extension}", net, info.Name, networkOptions, facts);
+            },
         };
 
         stdout.WriteLine($"training {info.Name} ×{s} ({network.ParameterCount():N0} parameters, {info.ColorSpace}) on {sampler.ImageCount} images of {dataFolder}, " +
             $"degradation {degradation.Name}; {recipe.Optimizer} lr {recipe.LearningRate:G3}, {recipe.Loss}, batch {recipe.BatchSize}, HR patch {sampler.HrPatchSize}, seed {seedValue}; " +
             $"{torch.get_num_threads()} threads" + (a.Resume is null ? "" : $"; resuming from {a.Resume}"));
-        stdout.WriteLine($"checkpoint {checkpointPath}; curves {trainingOptions.CurvesPngPath}; log {trainingOptions.LogCsvPath}");
+        if (gan is not null)
+            stdout.WriteLine($"SPSR-{spsrOptions!.Variant} GAN: discriminators {string.Join(", ", new[] { gan.ImageDiscriminator is null ? null : "image", gan.GradientDiscriminator is null ? null : "gradient", gan.StructureDiscriminator is null ? null : "structure" }.OfType<string>().DefaultIfEmpty("none"))}; " +
+                $"weights pixel {spsrOptions.PixelWeight:G3}, perceptual {spsrOptions.FeatureWeight:G3}, branch {spsrOptions.PixelBranchWeight:G3}; fusion-only for {(spsrOptions.BranchPretrain ? spsrOptions.BranchInitIterations : 0)} iterations; no checkpoints (GAN runs restart from --init)");
+        stdout.WriteLine($"checkpoint {(isSpsr ? "none" : checkpointPath)}; curves {trainingOptions.CurvesPngPath}; log {trainingOptions.LogCsvPath}");
 
         using var bar = new ConsoleProgressBar(stdout, live: ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
         using var cts = new CancellationTokenSource();
@@ -203,7 +295,9 @@ public static class TrainCommand
                 if (p.Event == "validate" && p.LastValidation is { } v) bar.WriteLine($"step {p.Step}: validation PSNR {v.Psnr:F2} dB ({v.Protocol})");
                 bar.Update(p.Fraction, text);
             });
-            result = new Trainer(network, sampler, trainingOptions).Run(progress, cts.Token);
+            result = gan is not null
+                ? SpsrTrainingRun.Run(gan, sampler, trainingOptions, progress, cts.Token)
+                : new Trainer(network, sampler, trainingOptions).Run(progress, cts.Token);
         }
         catch (TrainingDivergedException e)
         {
@@ -216,6 +310,12 @@ public static class TrainCommand
             Console.CancelKeyPress -= onCancel;
         }
         bar.Complete(1, $"step {result.Step}, loss {result.LastLoss:G4}" + (result.LastValidation is { } lv ? $", validation {lv.Psnr:F2} dB" : "") + $", {result.Elapsed.TotalMinutes:F1} min");
+        if (result.StopReason == TrainingStopReason.Cancelled && isSpsr)
+        {
+            ModelFile.Save(output, network, info.Name, networkOptions, new Dictionary<string, string>(metadata) { ["steps"] = result.Step.ToString(CultureInfo.InvariantCulture), ["cancelled"] = "true" });
+            stderr.WriteLine($"cancelled at step {result.Step}; the generator so far is in {output} (continue with --init {a.Output}).");
+            return ExitCancelled;
+        }
         if (result.StopReason == TrainingStopReason.Cancelled)
         {
             stderr.WriteLine($"cancelled at step {result.Step}; checkpoint {checkpointPath}. Continue with: sr train --resume {checkpointPath} -o {a.Output}" +

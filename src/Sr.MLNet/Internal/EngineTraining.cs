@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Sr.Models.Imaging;
 using Sr.Models.Networks;
+using Sr.Models.Networks.Spsr;
 using Sr.Models.Registry;
+using Sr.Models.Spsr;
 using Sr.Models.Training;
 using Sr.Torch;
 
@@ -18,7 +20,7 @@ internal static class EngineTraining
     public static SrNetwork Train(ModelInfo info, int scale, TrainingRecipe recipe, int seed, IReadOnlyList<Tensor> hrImages, int minSide,
         IDegradation lrSource, int? hrPatchSize, int? batchSize, JsonObject? networkOptions, long? maxSteps, TimeSpan? maxDuration,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, ITrainingObjective? objective = null,
-        Action<SrNetwork>? checkNetwork = null)
+        Action<SrNetwork>? checkNetwork = null, SpsrOptions? spsr = null, string? initialWeights = null)
     {
         int hrPatch = hrPatchSize ?? Math.Min(recipe.HrPatchSize, minSide);
         hrPatch -= hrPatch % scale;
@@ -34,8 +36,22 @@ internal static class EngineTraining
         try
         {
             checkNetwork?.Invoke(network);
-            new Trainer(network, sampler, new TrainingOptions { Recipe = recipe, MaxSteps = maxSteps, MaxDuration = maxDuration, Seed = seed }, objective)
-                .Run(progress, cancellationToken);
+            if (initialWeights is not null)
+            {
+                using var initial = ModelFile.Read(initialWeights);
+                initial.InitializeWeights(network, info, scale, partialFrom: spsr is null ? null : "rrdbnet");
+            }
+            var options = new TrainingOptions { Recipe = recipe, MaxSteps = maxSteps, MaxDuration = maxDuration, Seed = seed };
+            if (spsr is not null)
+            {
+                // SPSR's generator trains adversarially: its own loop (discriminators, fusion-only phase), not the pixel-loss engine.
+                using var gan = SpsrGanTrainer.Create(spsr with { BatchSize = batchSize ?? spsr.BatchSize, HrPatchSize = hrPatch }, (SpsrNet)network);
+                SpsrTrainingRun.Run(gan, sampler, options, progress, cancellationToken);
+            }
+            else
+            {
+                new Trainer(network, sampler, options, objective).Run(progress, cancellationToken);
+            }
             cancellationToken.ThrowIfCancellationRequested();
             return network;
         }

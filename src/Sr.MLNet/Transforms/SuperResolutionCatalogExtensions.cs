@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Sr.Models.Spsr;
+
 namespace Sr.MLNet;
 
 public static partial class ImageEstimatorsCatalog
@@ -12,6 +15,26 @@ public static partial class ImageEstimatorsCatalog
         {
             OutputColumnName = outputColumnName, InputColumnName = inputColumnName, LabelColumnName = labelColumnName,
             ModelName = modelName, Scale = scale, MaxSteps = maxSteps, MaxDuration = maxDuration,
+        });
+    }
+
+    /// <summary>
+    /// Trains SPSR's generator with its GAN (<paramref name="spsr"/>: variant, scale, size nf/nb/gc, losses, discriminators)
+    /// on (LR, HR) pairs; <paramref name="initialWeights"/> may name a trained rrdbnet model file, as the paper starts from one.
+    /// </summary>
+    public static SuperResolutionEstimator SuperResolve(this TransformsCatalog catalog, SpsrOptions spsr, string outputColumnName = SuperResolutionEstimator.Defaults.OutputColumnName,
+        string inputColumnName = SuperResolutionEstimator.Defaults.InputColumnName, string labelColumnName = SuperResolutionEstimator.Defaults.LabelColumnName,
+        long? maxSteps = null, TimeSpan? maxDuration = null, string? initialWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(spsr);
+        spsr.Validate();
+        return catalog.SuperResolve(new SuperResolutionEstimator.Options
+        {
+            OutputColumnName = outputColumnName, InputColumnName = inputColumnName, LabelColumnName = labelColumnName,
+            ModelName = "spsr-" + spsr.Variant.ToString().ToLowerInvariant(), Scale = spsr.Scale,
+            NetworkOptions = new JsonObject { ["nf"] = spsr.Features, ["nb"] = spsr.Blocks, ["gc"] = spsr.Growth },
+            BatchSize = spsr.BatchSize, MaxSteps = maxSteps, MaxDuration = maxDuration, Spsr = spsr, InitialWeights = initialWeights,
         });
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Sr.Models;
 using Sr.Models.Registry;
+using Sr.Models.Spsr;
 using Sr.Models.Training;
 using Sr.Torch;
 
@@ -69,9 +70,21 @@ public sealed class SuperResolutionEstimator : IEstimator<SuperResolutionTransfo
         /// <summary>Seed of sampling and initialisation; null: the context's.</summary>
         public int? Seed { get; set; }
         public int TileSize { get; set; } = Defaults.TileSize;
+        /// <summary>
+        /// SPSR's GAN training (for spsr-g/-p/-j): its losses, discriminators, fusion-only phase and schedule. Null for those
+        /// models: the settings of <see cref="SpsrModels.TrainingOptions"/> (the paper's, needing VGG19 weights).
+        /// </summary>
+        public SpsrOptions? Spsr { get; set; }
+        /// <summary>A model file (.srm) whose weights start training: the same network (fine-tuning), or an rrdbnet for SPSR's generator (by name and shape).</summary>
+        public string? InitialWeights { get; set; }
         public IProgress<TrainingProgress>? Progress { get; set; }
         public CancellationToken CancellationToken { get; set; }
     }
+
+    /// <summary>The registry network it trains ("rsrnet-sr", "spsr-p", …).</summary>
+    public string ModelName => _options.ModelName;
+
+    public int Scale => _options.Scale;
 
     internal int Seed { get; set; } = 1;
 
@@ -131,8 +144,10 @@ public sealed class SuperResolutionEstimator : IEstimator<SuperResolutionTransfo
                 hr?.Dispose();
             }
             if (hrImages.Count == 0) throw new InvalidOperationException($"SuperResolve: the training data has no rows in '{TrainLabel}'.");
+            var spsr = SpsrModels.IsGan(info.Name) ? SpsrModels.TrainingOptions(info.Name, scale, _options.NetworkOptions, _options.Spsr) : null;
             var network = EngineTraining.Train(info, scale, recipe, seed, hrImages, minSide, pairs, _options.HrPatchSize, _options.BatchSize,
-                _options.NetworkOptions, _options.MaxSteps, _options.MaxDuration, _options.Progress, _options.CancellationToken);
+                _options.NetworkOptions, _options.MaxSteps, _options.MaxDuration, _options.Progress, _options.CancellationToken,
+                spsr: spsr, initialWeights: _options.InitialWeights);
             return new SuperResolutionTransformer(info.Name, network, _options.NetworkOptions, _options.TileSize, _options.OutputColumnName, _options.InputColumnName);
         }
         finally

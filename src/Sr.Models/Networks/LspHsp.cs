@@ -135,8 +135,12 @@ public sealed class LspHsp : SrNetwork, IBoundaryNetwork
         public ShepardDeconvolution(int inputs, int outputs, int kernel) : base(nameof(ShepardDeconvolution))
         {
             _kernel = kernel;
-            // Positive start (Shepard-CNN: randn·r + r) keeps Σ_c W, the denominator's kernel, positive.
-            double r = 1.0 / (inputs * kernel * kernel);
+            // Positive start (Shepard-CNN: randn·r + r) keeps Σ_c W, the denominator's kernel, positive. The ratio does not
+            // depend on W's overall scale, but Adam's step (≈ lr per weight, whatever the scale) does: at r = 1/(inputs·k²)
+            // (6e-4 at ×2) a step of 1e-4 is a sixth of a weight, Σ_c W reached 0 within a few hundred steps and the
+            // clamped denominator blew the output up (our first 10-minute run: loss 18, Set5 17 dB). r = 1/k² keeps the
+            // same ratio at the start and makes each step a small relative change.
+            double r = 1.0 / (kernel * kernel);
             using (var w = randn(outputs, inputs, kernel, kernel) * r + r) weight = new nn.Parameter(w);
             using (var b = zeros(outputs)) bias = new nn.Parameter(b);
             RegisterComponents();

@@ -94,28 +94,30 @@ public static class ModelRegistry
             OptionsType = typeof(BtsrnOptions),
         };
 
-        TrainingRecipe Rsr(int scale) => new()
+        TrainingRecipe Rsr(int scale, string srnetLast) => new()
         {
             Loss = LossKind.L1, Optimizer = OptimizerKind.Adam, LearningRate = 1e-3, BatchSize = 256,
             HrPatchSize = scale switch { 2 => 60, 3 => 69, _ => 72 },
             LrGamma = 0.5, LrMilestones = Enumerable.Range(1, 7).Select(k => k * 5_700).ToArray(), Steps = 8 * 5_700,
+            LearningRateMultipliers = new Dictionary<string, double> { [srnetLast] = 0.1 },
             Notes = "Paper §4.1: L1, Adam, lr halved every 50 epochs from 1e-3 to 1e-5 (7 halvings), batch 256, non-overlapping " +
                     "HR sub-images of 60/69/72 px (×2/×3/×4), rotations 90/180/270, 291 images (T91 + BSD200), Y. 50 epochs ≈ 5,700 " +
-                    "steps (our estimate: ≈ 29k patches per epoch with rotations). The paper's last layer learns 10× slower (not modelled).",
+                    "steps (our estimate: ≈ 29k patches per epoch with rotations). \"The final layer learns 10 times slower\": SRNet's " +
+                    "1×1 reconstruction at lr × 0.1.",
         };
         yield return new ModelInfo("rsrnet", "Cai et al., Learning Reduced-Resolution and Super-Resolution Networks in Synchrony (RSRNet)",
-            ColorSpace.Y, scales, (s, o) => new RsrNet(s, ModelOptions.Bind<RsrNetOptions>("rsrnet", o)), Rsr(2))
+            ColorSpace.Y, scales, (s, o) => new RsrNet(s, ModelOptions.Bind<RsrNetOptions>("rsrnet", o)), Rsr(2, "srnet.reconstruct."))
         {
             Description = "RRNet (learned down-scaler, Q-BReLU) + SRNet trained in synchrony HR → LR → HR; forward takes LR",
             OptionsType = typeof(RsrNetOptions),
-            RecipeByScale = Rsr,
+            RecipeByScale = s => Rsr(s, "srnet.reconstruct."),
         };
         yield return new ModelInfo("rsrnet-sr", "Cai et al., Learning Reduced-Resolution and Super-Resolution Networks in Synchrony (SRNet alone)",
-            ColorSpace.Y, scales, (s, o) => new SrNet(s, ModelOptions.Bind<RsrNetOptions>("rsrnet-sr", o)), Rsr(2))
+            ColorSpace.Y, scales, (s, o) => new SrNet(s, ModelOptions.Bind<RsrNetOptions>("rsrnet-sr", o)), Rsr(2, "reconstruct."))
         {
             Description = "SRNet alone (dense units, sub-pixel residual) trained on bicubic LR",
             OptionsType = typeof(RsrNetOptions),
-            RecipeByScale = Rsr,
+            RecipeByScale = s => Rsr(s, "reconstruct."),
         };
 
         TrainingRecipe Glrl(int scale) => new()
@@ -165,9 +167,10 @@ public static class ModelRegistry
         {
             Loss = LossKind.MSE, Optimizer = OptimizerKind.Adam, LearningRate = 1e-3, BatchSize = 128, HrPatchSize = Multiple(33, scale),
             LrGamma = 0.1, LrMilestones = [50_000, 100_000], Steps = 150_000,
+            LearningRateMultipliers = new Dictionary<string, double> { ["conv3."] = 0.1 },
             Notes = "Dong et al.: MSE, 33×33 sub-images (stride 14) of T91, Y; their SGD (lr 1e-4, last layer 1e-5) is replaced by the " +
                     "Adam re-implementation of RSRNet §2 (lr 1e-3 → 1e-5, × 0.1 every 50 epochs), which converges far faster; the " +
-                    "milestone steps are our estimate of 50 epochs.",
+                    "milestone steps are our estimate of 50 epochs. The last layer keeps its 10× smaller rate (conv3 at lr × 0.1).",
         };
         yield return new ModelInfo("srcnn", "Dong et al., Image Super-Resolution Using Deep Convolutional Networks (SRCNN 9-1-5)",
             ColorSpace.Y, scales, (s, o) => new Srcnn(s, ModelOptions.Bind<SrcnnOptions>("srcnn", o)), Srcnn(2))

@@ -13,6 +13,13 @@ public sealed record TrainingRecipe
     public LossKind Loss { get; init; } = LossKind.L1;
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
     public double LearningRate { get; init; } = 1e-4;
+
+    /// <summary>
+    /// Per-layer learning rates as multipliers of <see cref="LearningRate"/>, by parameter-name prefix (the longest matching
+    /// prefix wins; other parameters get 1): SRCNN's and RSRNet's "final layer learns 10 times slower" is
+    /// <c>{ ["reconstruct."] = 0.1 }</c>. Each multiplier becomes an optimizer parameter group, scheduled like the first.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? LearningRateMultipliers { get; init; }
     public double Momentum { get; init; } = 0.9;
     public double Beta1 { get; init; } = 0.9;
     public double Beta2 { get; init; } = 0.999;

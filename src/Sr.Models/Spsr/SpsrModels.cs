@@ -47,6 +47,26 @@ public static class SpsrModels
 
     public static IReadOnlyList<ModelInfo> All => [RrdbNet, SpsrG, SpsrP, SpsrJ];
 
+    /// <summary>Whether <paramref name="name"/> is one of the GAN-trained SPSR generators (spsr-g, spsr-p, spsr-j).</summary>
+    public static bool IsGan(string name) => name.ToLowerInvariant() is "spsr-g" or "spsr-p" or "spsr-j";
+
+    /// <summary>
+    /// The GAN settings for training registry model <paramref name="name"/> at <paramref name="scale"/>: the variant from the
+    /// name, the generator's size from its options JSON (nf/nb/gc), everything else from <paramref name="settings"/>.
+    /// </summary>
+    public static SpsrOptions TrainingOptions(string name, int scale, JsonObject? networkOptions, SpsrOptions? settings = null)
+    {
+        var variant = name.ToLowerInvariant() switch
+        {
+            "spsr-g" => SpsrVariant.G,
+            "spsr-p" => SpsrVariant.P,
+            "spsr-j" => SpsrVariant.J,
+            _ => throw new ArgumentException($"'{name}' is not an SPSR GAN model (spsr-g, spsr-p, spsr-j).", nameof(name)),
+        };
+        var (nf, nb, gc) = Size(networkOptions);
+        return (settings ?? new SpsrOptions()) with { Variant = variant, Scale = scale, Features = nf, Blocks = nb, Growth = gc };
+    }
+
     private static ModelInfo Spsr(string name, SpsrVariant variant, string description) =>
         new(name, SpsrPaper, ColorSpace.Rgb, Scales, CreateSpsr, (new SpsrOptions { Variant = variant }).ToRecipe()) { Description = description };
 }

@@ -126,6 +126,44 @@ public sealed class ModelFile : IDisposable
         return network;
     }
 
+    /// <summary>
+    /// Starts <paramref name="network"/> (built for <paramref name="model"/> ×<paramref name="scale"/>) from these weights —
+    /// fine-tuning, or a second training stage with another learning rate. Strict (every name and shape) when the file
+    /// holds the same network, or another variant of it that shares its architecture (spsr-g/-p/-j). With
+    /// <paramref name="partialFrom"/> naming this file's model, the weights whose names and shapes match are copied and the
+    /// rest keep their initialisation — SPSR's generator starting from a trained RRDBNet, as upstream's
+    /// <c>pretrain_model_G</c> with strict = False. Returns how many tensors were copied.
+    /// </summary>
+    public int InitializeWeights(SrNetwork network, ModelInfo model, int scale, string? partialFrom = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(model);
+        if (scale != Scale)
+            throw new WeightsFormatException(Source, $"holds a ×{Scale} model and cannot initialise a ×{scale} network.");
+        static string Family(string name) => name.StartsWith("spsr-", StringComparison.OrdinalIgnoreCase) ? "spsr" : name.ToLowerInvariant();
+        bool partial = partialFrom is not null && string.Equals(partialFrom, ModelName, StringComparison.OrdinalIgnoreCase);
+        if (!partial && Family(model.Name) != Family(ModelName))
+            throw new WeightsFormatException(Source, $"holds a '{ModelName}' model and cannot initialise a '{model.Name}' network.");
+        try
+        {
+            if (!partial)
+            {
+                network.load_state_dict(Weights, strict: true);
+                return Weights.Count;
+            }
+            var own = network.state_dict();
+            var matching = Weights.Where(w => own.TryGetValue(w.Key, out var t) && t.shape.SequenceEqual(w.Value.shape)).ToDictionary(w => w.Key, w => w.Value);
+            if (matching.Count == 0)
+                throw new WeightsFormatException(Source, $"no weight of this '{ModelName}' model matches the '{model.Name}' network by name and shape (other nf/nb/gc options?).");
+            network.load_state_dict(matching, strict: false);
+            return matching.Count;
+        }
+        catch (ArgumentException e)
+        {
+            throw new WeightsFormatException(Source, $"weights do not fit the '{model.Name}' ×{scale} network (other options?): {e.Message}", e);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var t in Weights.Values) t.Dispose();

@@ -65,14 +65,37 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(recipe);
-        var parameters = network.parameters().Where(p => p.requires_grad).ToList();
+        var groups = ParameterGroups(network, recipe);
         return recipe.Optimizer switch
         {
-            OptimizerKind.Adam => optim.Adam(parameters, recipe.LearningRate, recipe.Beta1, recipe.Beta2, weight_decay: recipe.WeightDecay),
-            OptimizerKind.AdamW => optim.AdamW(parameters, recipe.LearningRate, recipe.Beta1, recipe.Beta2, weight_decay: recipe.WeightDecay),
-            OptimizerKind.SGD => optim.SGD(parameters, recipe.LearningRate, recipe.Momentum, weight_decay: recipe.WeightDecay),
+            OptimizerKind.Adam => new Sr.Torch.Modules.Adam(groups, recipe.Beta1, recipe.Beta2),
+            OptimizerKind.AdamW => new Sr.Torch.Modules.AdamW(groups, recipe.Beta1, recipe.Beta2),
+            OptimizerKind.SGD => new Sr.Torch.Modules.SGD(groups, recipe.Momentum),
             _ => throw new ArgumentOutOfRangeException(nameof(recipe), recipe.Optimizer, "unknown optimizer"),
         };
+    }
+
+    /// <summary>
+    /// The trainable parameters in optimizer groups: first those at the recipe's rate (group 0, whose rate the log shows),
+    /// then one group per learning-rate multiplier, in the order of the parameters. A multiplier that matches no
+    /// parameter is an error naming it (a renamed layer must not silently lose its rate).
+    /// </summary>
+    public static IReadOnlyList<optim.ParamGroup> ParameterGroups(nn.Module network, TrainingRecipe recipe)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(recipe);
+        var multipliers = recipe.LearningRateMultipliers ?? new Dictionary<string, double>();
+        foreach (var (prefix, m) in multipliers)
+            if (!(m > 0) || double.IsInfinity(m)) throw new ArgumentOutOfRangeException(nameof(recipe), m, $"The learning-rate multiplier of '{prefix}' must be positive.");
+        double Multiplier(string name) =>
+            multipliers.Where(p => name.StartsWith(p.Key, StringComparison.Ordinal)).OrderByDescending(p => p.Key.Length).Select(p => p.Value).DefaultIfEmpty(1).First();
+        var trainable = network.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        foreach (var prefix in multipliers.Keys)
+            if (!trainable.Any(p => p.name.StartsWith(prefix, StringComparison.Ordinal)))
+                throw new ArgumentException($"The learning-rate multiplier '{prefix}' matches no trainable parameter of {network.GetName}.", nameof(recipe));
+        return trainable.GroupBy(p => Multiplier(p.name)).OrderBy(g => g.Key == 1 ? 0 : 1)
+            .Select(g => new optim.ParamGroup(g.Select(p => p.parameter), recipe.LearningRate * g.Key) { WeightDecay = recipe.WeightDecay })
+            .ToList();
     }
 
     /// <summary>
@@ -119,6 +142,8 @@ public sealed class Trainer
         int lossCount = 0;
         ValidationResult? lastValidation = null;
         int logEvery = Math.Max(1, _options.LogEvery);
+        var snapshotTimes = _options.Snapshot is null ? [] : _options.SnapshotTimes.Order().ToList();
+        int nextSnapshot = 0;
         TrainingStopReason reason;
         _network.train();
 
@@ -203,6 +228,11 @@ public sealed class Trainer
                     sinceReport.Restart();
                     lossSum = 0;
                     lossCount = 0;
+                }
+                while (nextSnapshot < snapshotTimes.Count && clock.Elapsed >= snapshotTimes[nextSnapshot])
+                {
+                    _options.Snapshot!(_network, step, snapshotTimes[nextSnapshot]);
+                    nextSnapshot++;
                 }
                 bool validated = false;
                 if (_options.ValidateEvery > 0 && step % _options.ValidateEvery == 0) { Validate(); validated = true; }

@@ -53,6 +53,15 @@ public sealed record TrainingOptions
     /// <summary>How often the CSV and PNG are rewritten (besides validations and the end).</summary>
     public TimeSpan LogWriteInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Times into this run (wall clock, as <see cref="MaxDuration"/> counts) at which <see cref="Snapshot"/> is called
+    /// once each, between two steps: quality-versus-time curves without spending the budget on validation.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> SnapshotTimes { get; init; } = [];
+
+    /// <summary>Called for each of <see cref="SnapshotTimes"/> with the network (in train mode), the step and the time reached.</summary>
+    public Action<SrNetwork, long, TimeSpan>? Snapshot { get; init; }
+
     /// <summary>Batches made ahead on the background thread.</summary>
     public int PrefetchDepth { get; init; } = 4;
 }
