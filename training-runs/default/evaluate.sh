@@ -7,7 +7,7 @@ out="$root/training-runs/default/eval"
 mkdir -p "$out"
 for set in $sets; do
   row="| $set |"
-  for s in 2 3 4; do
+  for s in ${SCALES:-2 3 4}; do
     "$root/sr" eval --model default --data "$root/../shared/data/$set" --scale "$s" --json "$out/$set-x$s.json" >/dev/null
     row="$row $(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(f\"{d['mean']['psnr']:.2f} / {d['mean']['ssim']:.4f}\")" "$out/$set-x$s.json") |"
   done
