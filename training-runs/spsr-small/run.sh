@@ -12,7 +12,7 @@ size='{"nf": 32, "nb": 4, "gc": 16}'
   "$sr" train --model rrdbnet --scale 4 --options "$size" --data "$root/../shared/data/T91" --batch 8 --patch 128 --lr 2e-4 \
     --steps "$rrdb_steps" -o "$out/rrdbnet.srm"
   "$sr" train --model spsr-g --scale 4 --options "$size" --data "$root/../shared/data/T91" --batch 4 --patch 128 --lr 1e-4 \
-    --init "$out/rrdbnet.srm" --spsr '{"FeatureWeight": 0, "BranchInitIterations": 50, "DiscriminatorFeatures": 32}' \
+    --init "$out/rrdbnet.srm" --spsr "${SPSR_SETTINGS:-{\"FeatureWeight\": 0, \"PixelWeight\": 1, \"BranchInitIterations\": 50, \"DiscriminatorFeatures\": 32}}" \
     --steps "$spsr_steps" -o "$out/spsr-g.srm"
   echo "# $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg)"; } > "$out/console.log" 2>&1
 for set in Set5 Set14; do
