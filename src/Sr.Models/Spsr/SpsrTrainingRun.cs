@@ -79,19 +79,7 @@ public static class SpsrTrainingRun
         {
             while (true)
             {
-                if (maxSteps is long m && step >= m) { reason = TrainingStopReason.StepsReached; break; }
-                if (options.MaxDuration is { } budget && clock.Elapsed >= budget) { reason = TrainingStopReason.TimeBudgetSpent; break; }
-                if (cancellationToken.IsCancellationRequested) { reason = TrainingStopReason.Cancelled; break; }
-                PatchBatch batch;
-                try
-                {
-                    batch = prefetcher.Take(cancellationToken);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    reason = TrainingStopReason.Cancelled;
-                    break;
-                }
+                if (prefetcher.TakeUnlessStopped(step, maxSteps, options.MaxDuration, clock.Elapsed, cancellationToken, out var batch) is { } stop) { reason = stop; break; }
                 SpsrStepLosses losses;
                 using (var scope = NewDisposeScope())
                 {

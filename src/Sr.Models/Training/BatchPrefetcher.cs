@@ -61,6 +61,27 @@ public sealed class BatchPrefetcher : IDisposable
         throw new InvalidOperationException("The batch prefetcher has stopped.");
     }
 
+    /// <summary>
+    /// The training loops' step boundary: why to stop before step <paramref name="step"/> (its bound, the time budget,
+    /// cancellation, also while waiting for the batch), or null with the next batch in <paramref name="batch"/>.
+    /// </summary>
+    public TrainingStopReason? TakeUnlessStopped(long step, long? maxSteps, TimeSpan? budget, TimeSpan elapsed, CancellationToken cancellationToken, out PatchBatch batch)
+    {
+        batch = null!;
+        if (maxSteps is long m && step >= m) return TrainingStopReason.StepsReached;
+        if (budget is { } b && elapsed >= b) return TrainingStopReason.TimeBudgetSpent;
+        if (cancellationToken.IsCancellationRequested) return TrainingStopReason.Cancelled;
+        try
+        {
+            batch = Take(cancellationToken);
+            return null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return TrainingStopReason.Cancelled;
+        }
+    }
+
     public void Dispose()
     {
         _stop.Cancel();

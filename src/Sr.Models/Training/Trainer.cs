@@ -198,19 +198,7 @@ public sealed class Trainer
         {
             while (true)
             {
-                if (maxSteps is long m && step >= m) { reason = TrainingStopReason.StepsReached; break; }
-                if (_options.MaxDuration is { } budget && clock.Elapsed >= budget) { reason = TrainingStopReason.TimeBudgetSpent; break; }
-                if (cancellationToken.IsCancellationRequested) { reason = TrainingStopReason.Cancelled; break; }
-                PatchBatch batch;
-                try
-                {
-                    batch = prefetcher.Take(cancellationToken);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    reason = TrainingStopReason.Cancelled;
-                    break;
-                }
+                if (prefetcher.TakeUnlessStopped(step, maxSteps, _options.MaxDuration, clock.Elapsed, cancellationToken, out var batch) is { } stop) { reason = stop; break; }
 
                 double lossValue = TrainStep(batch, optimizer, step);
                 step++;
