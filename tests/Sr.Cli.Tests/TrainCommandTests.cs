@@ -1,6 +1,7 @@
 using Sr.Models.Registry;
 using Sr.Models.Training;
 using Sr.Torch;
+using Sr.Torch.io;
 
 namespace Sr.Cli.Tests;
 
@@ -60,6 +61,48 @@ public sealed class TrainCommandTests : IDisposable
         (code, _, stderr) = CliRunner.Run("train", "--model", "srcnn", "--scale", "3", "--data", Set5, "--steps", "1", "--init", srcnn, "-o", Path.Combine(_dir, "s3.srm"));
         Assert.NotEqual(0, code);
         Assert.Contains("×2 model and cannot initialise a ×3", stderr);
+    }
+
+    [Fact]
+    public void Lsp_hsp_takes_boundary_maps_from_the_data_folder_or_from_boundaries_and_says_which()
+    {
+        var data = Path.Combine(_dir, "data");
+        var maps = Path.Combine(data, "boundaries");
+        Directory.CreateDirectory(maps);
+        var random = new Random(3);
+        foreach (var name in new[] { "a.png", "b.png" })
+        {
+            var px = new byte[40 * 40];
+            random.NextBytes(px);
+            using var image = torch.tensor(px, [40, 40, 1]);
+            ImageFile.Write(Path.Combine(data, name), image);
+            random.NextBytes(px);
+            using var map = torch.tensor(px, [40, 40, 1]);
+            ImageFile.Write(Path.Combine(maps, name), map);
+        }
+        string[] Train(string model, params string[] extra) =>
+            ["train", "--model", model, "--scale", "2", "--data", data, "--steps", "1", "--batch", "2", "--patch", "16", .. extra, "-o", Path.Combine(_dir, model + ".srm")];
+
+        var (code, stdout, stderr) = CliRunner.Run(Train("lsp-hsp"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"boundary targets: 2 maps from {maps}", stdout);
+        using (var ckpt = Checkpoint.Load(Path.Combine(_dir, "lsp-hsp.ckpt"))) Assert.Equal(maps, ckpt.Metadata["boundaries"]);
+
+        Directory.Move(maps, Path.Combine(_dir, "elsewhere"));
+        (code, stdout, stderr) = CliRunner.Run(Train("lsp-hsp"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("boundary targets: Sobel edges of the HR patches (no boundary files", stdout);
+        (code, stdout, stderr) = CliRunner.Run(Train("lsp-hsp", "--boundaries", Path.Combine(_dir, "elsewhere")));
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"boundary targets: 2 maps from {Path.Combine(_dir, "elsewhere")}", stdout);
+
+        File.Delete(Path.Combine(_dir, "elsewhere", "b.png"));
+        (code, _, stderr) = CliRunner.Run(Train("lsp-hsp", "--boundaries", Path.Combine(_dir, "elsewhere")));
+        Assert.NotEqual(0, code);
+        Assert.Contains("no boundary map for 1 of 2 training images (b.png)", stderr);
+        (code, _, stderr) = CliRunner.Run(Train("srcnn", "--boundaries", Path.Combine(_dir, "elsewhere")));
+        Assert.Equal(2, code);
+        Assert.Contains("--boundaries applies to a network with a boundary output", stderr);
     }
 
     [Theory]

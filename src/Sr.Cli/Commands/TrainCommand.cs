@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sr.Cli.Progress;
 using Sr.Models.Imaging;
+using Sr.Models.Networks;
 using Sr.Models.Networks.Spsr;
 using Sr.Models.Registry;
 using Sr.Models.Spsr;
@@ -49,17 +50,18 @@ public static class TrainCommand
         var init = new Option<string?>("--init") { Description = "Start from the weights of this model file (.srm of the same network and scale): fine-tuning, or a second stage with a lower --lr." };
         var spsr = new Option<string?>("--spsr") { Description = "SPSR GAN settings (spsr-g/-p/-j) as JSON text or @file.json, names of SpsrOptions: e.g. {\"FeatureWeight\": 0, \"BranchInitIterations\": 500, \"Vgg19WeightsPath\": \"vgg19.pth\", \"StructureExtractorPath\": \"nse-p.safetensors\"}." };
         var snapshots = new Option<string?>("--snapshots") { Description = "Comma-separated minutes (e.g. 1,2.5,5) at which to also save the model as <model>.at-<m>min.srm, for quality-versus-time curves." };
+        var boundaries = new Option<string?>("--boundaries") { Description = $"Folder of boundary maps for lsp-hsp: one gray image per training image, same name stem, values in [0,1] (e.g. BSDS500's human annotations as PNG). Default: <data>/{BoundaryMaps.DefaultFolderName} when it exists, else Sobel edges of the HR patches." };
         var output = new Option<string?>("--output", "-o") { Description = "The SrMlNet model file to write (.srm)." };
         var cmd = new Command("train", "Train a network on a folder of images with its paper's recipe, with checkpoints, curves and exact resume.")
         {
-            model, scale, data, val, valImages, validateEvery, minutes, steps, batch, patch, lr, seed, resume, degradation, options, redegrade, init, snapshots, spsr, output,
+            model, scale, data, val, valImages, validateEvery, minutes, steps, batch, patch, lr, seed, resume, degradation, options, redegrade, init, snapshots, spsr, boundaries, output,
         };
         cmd.SetAction(parse =>
         {
             var a = new Arguments(parse.GetValue(model), parse.GetValue(scale), parse.GetValue(data), parse.GetValue(val), parse.GetValue(valImages),
                 parse.GetValue(validateEvery), parse.GetValue(minutes), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(patch),
                 parse.GetValue(lr), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(degradation), parse.GetValue(options),
-                parse.GetValue(redegrade), parse.GetValue(output)) { Init = parse.GetValue(init), Snapshots = parse.GetValue(snapshots), Spsr = parse.GetValue(spsr) };
+                parse.GetValue(redegrade), parse.GetValue(output)) { Init = parse.GetValue(init), Snapshots = parse.GetValue(snapshots), Spsr = parse.GetValue(spsr), Boundaries = parse.GetValue(boundaries) };
             return Run(a, models, degradations, Console.Out, Console.Error);
         });
         return cmd;
@@ -76,6 +78,9 @@ public static class TrainCommand
 
         /// <summary>SPSR GAN settings (JSON or @file) for spsr-g/-p/-j.</summary>
         public string? Spsr { get; init; }
+
+        /// <summary>Folder of boundary maps for a network with a boundary output (lsp-hsp).</summary>
+        public string? Boundaries { get; init; }
     }
 
     internal static int Run(Arguments a, Func<string, ModelInfo> models, Func<string, IDegradation> degradations, TextWriter stdout, TextWriter stderr)
@@ -223,8 +228,22 @@ public static class TrainCommand
             stdout.WriteLine($"initialised {copied} of {total} weight tensors from {initPath} ({initial.ModelName})");
         }
         using var gan = isSpsr ? SpsrGanTrainer.Create(spsrOptions!, (SpsrNet)network) : null;
+        // Boundary targets (lsp-hsp): --boundaries, the checkpoint's folder on resume ("" = none), else <data>/boundaries when present.
+        bool usesBoundaries = network is IBoundaryNetwork { BoundaryWeight: > 0 };
+        if (a.Boundaries is not null && !usesBoundaries)
+        {
+            stderr.WriteLine($"error: --boundaries applies to a network with a boundary output and α > 0 (lsp-hsp), not '{info.Name}'.");
+            return ExitUsage;
+        }
+        var implicitBoundaries = Path.Combine(dataFolder, BoundaryMaps.DefaultFolderName);
+        var boundaryFolder = PickText(a.Boundaries, "boundaries") is { Length: > 0 } chosen ? chosen
+            : a.Resume is null && usesBoundaries && Directory.Exists(implicitBoundaries) ? implicitBoundaries : null;
         var sampler = PatchSampler.FromFolder(dataFolder, s, info.ColorSpace, degradation,
-            new PatchSamplerOptions { BatchSize = recipe.BatchSize, HrPatchSize = recipe.HrPatchSize, Augment = recipe.Augment, Seed = seedValue, RedegradeEachEpoch = a.Redegrade });
+            new PatchSamplerOptions
+            {
+                BatchSize = recipe.BatchSize, HrPatchSize = recipe.HrPatchSize, Augment = recipe.Augment, Seed = seedValue, RedegradeEachEpoch = a.Redegrade,
+                BoundaryFolder = boundaryFolder,
+            });
         foreach (var skipped in sampler.Skipped) stderr.WriteLine($"warning: skipped {skipped}");
         using var validation = a.Val is null ? null : ValidationSet.FromFolder(a.Val, s, degradation, a.ValImages);
 
@@ -239,6 +258,7 @@ public static class TrainCommand
             ["patch"] = recipe.HrPatchSize.ToString(CultureInfo.InvariantCulture),
             ["lr"] = recipe.LearningRate.ToString("R", CultureInfo.InvariantCulture),
             ["lr_multipliers"] = recipe.LearningRateMultipliers is { Count: > 0 } lm ? JsonSerializer.Serialize(lm) : "",
+            ["boundaries"] = boundaryFolder ?? "",
         };
         if (a.Init is not null) metadata["init"] = Path.GetFullPath(a.Init);
         else if (Stored("init") is { } storedInit) metadata["init"] = storedInit;
@@ -272,6 +292,10 @@ public static class TrainCommand
         if (gan is not null)
             stdout.WriteLine($"SPSR-{spsrOptions!.Variant} GAN: discriminators {string.Join(", ", new[] { gan.ImageDiscriminator is null ? null : "image", gan.GradientDiscriminator is null ? null : "gradient", gan.StructureDiscriminator is null ? null : "structure" }.OfType<string>().DefaultIfEmpty("none"))}; " +
                 $"weights pixel {spsrOptions.PixelWeight:G3}, perceptual {spsrOptions.FeatureWeight:G3}, branch {spsrOptions.PixelBranchWeight:G3}; fusion-only for {(spsrOptions.BranchPretrain ? spsrOptions.BranchInitIterations : 0)} iterations; no checkpoints (GAN runs restart from --init)");
+        if (usesBoundaries)
+            stdout.WriteLine(boundaryFolder is null
+                ? $"boundary targets: Sobel edges of the HR patches (no boundary files; put them in {implicitBoundaries} or give --boundaries <folder>)"
+                : $"boundary targets: {sampler.ImageCount} maps from {boundaryFolder}");
         stdout.WriteLine($"checkpoint {(isSpsr ? "none" : checkpointPath)}; curves {trainingOptions.CurvesPngPath}; log {trainingOptions.LogCsvPath}");
 
         using var bar = new ConsoleProgressBar(stdout, live: ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);

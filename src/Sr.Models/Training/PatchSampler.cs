@@ -1,4 +1,5 @@
 using Sr.Models.Imaging;
+using Sr.Models.Networks;
 using Sr.Torch;
 using Sr.Torch.io;
 
@@ -24,6 +25,7 @@ public sealed class PatchSampler
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".ppm", ".pgm", ".pnm", ".webp"];
 
     private readonly List<float[]> _hr = [];
+    private readonly List<float[]>? _boundary; // 1×H×W per image, aligned with _hr (boundary files), or null
     private readonly List<(int h, int w)> _size = []; // HR size (multiples of the scale)
     private readonly long[] _cumulativePositions;
     private readonly IDegradation _degradation;
@@ -31,8 +33,12 @@ public sealed class PatchSampler
     private List<float[]> _lr = [];
     private long _lrEpoch = -1;
 
-    private PatchSampler(IReadOnlyList<(string name, Tensor chw)> images, int scale, int channels, IDegradation degradation, PatchSamplerOptions options, string source)
+    private PatchSampler(IReadOnlyList<(string name, Tensor chw)> images, int scale, int channels, IDegradation degradation, PatchSamplerOptions options, string source,
+        IReadOnlyList<Tensor>? boundaries = null)
     {
+        if (boundaries is not null && boundaries.Count != images.Count)
+            throw new ArgumentException($"{source}: {boundaries.Count} boundary maps for {images.Count} images.", nameof(boundaries));
+        _boundary = boundaries is null ? null : [];
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         Scale = scale;
@@ -43,8 +49,9 @@ public sealed class PatchSampler
         if (LrPatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"HR patch size {options.HrPatchSize} is smaller than the scale {scale}.");
         var skipped = new List<string>();
         var names = new List<string>();
-        foreach (var (name, chw) in images)
+        for (int k = 0; k < images.Count; k++)
         {
+            var (name, chw) = images[k];
             if (chw.dim() != 3 || chw.shape[0] != channels)
                 throw new ArgumentException($"{name}: expected a {channels}×H×W image, got [{string.Join("×", chw.shape)}].");
             int h = (int)(chw.shape[1] / scale * scale), w = (int)(chw.shape[2] / scale * scale);
@@ -55,6 +62,14 @@ public sealed class PatchSampler
             }
             using var cropped = chw.narrow(1, 0, h).narrow(2, 0, w).to(ScalarType.Float32).contiguous();
             _hr.Add(cropped.data<float>());
+            if (_boundary is not null)
+            {
+                var b = boundaries![k];
+                if (b.dim() != 3 || b.shape[0] != 1 || b.shape[1] != chw.shape[1] || b.shape[2] != chw.shape[2])
+                    throw new ArgumentException($"{name}: its boundary map is [{string.Join("×", b.shape)}]; expected [1×{chw.shape[1]}×{chw.shape[2]}].");
+                using var croppedBoundary = b.narrow(1, 0, h).narrow(2, 0, w).to(ScalarType.Float32).contiguous();
+                _boundary.Add(croppedBoundary.data<float>());
+            }
             _size.Add((h, w));
             names.Add(name);
         }
@@ -97,26 +112,40 @@ public sealed class PatchSampler
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(degradation);
+        options ??= new();
         var images = new List<(string, Tensor)>();
+        List<Tensor>? boundaries = options.BoundaryFolder is null ? null : [];
         try
         {
             foreach (var f in files) images.Add((f, LoadImage(f, colorSpace)));
-            return new PatchSampler(images, scale, colorSpace == ColorSpace.Y ? 1 : 3, degradation, options ?? new(), source ?? "training file list");
+            if (options.BoundaryFolder is { } folder)
+            {
+                if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: boundary map folder does not exist.");
+                var missing = files.Where(f => BoundaryMaps.FindFile(folder, f) is null).Select(Path.GetFileName).ToList();
+                if (missing.Count > 0)
+                    throw new FileNotFoundException($"{folder}: no boundary map for {missing.Count} of {files.Count} training images " +
+                        $"({string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? ", …" : "")}); every image needs <stem>.png (or another image type) there.");
+                foreach (var (f, chw) in images) boundaries!.Add(BoundaryMaps.ReadFile(BoundaryMaps.FindFile(folder, f)!, chw.shape[1], chw.shape[2]));
+            }
+            return new PatchSampler(images, scale, colorSpace == ColorSpace.Y ? 1 : 3, degradation, options, source ?? "training file list", boundaries);
         }
         finally
         {
             foreach (var (_, t) in images) t.Dispose();
+            foreach (var t in boundaries ?? []) t.Dispose();
         }
     }
 
     /// <summary>From HR images already in memory: C×H×W float32 in [0,1], C = 1 (Y) or 3 (RGB), all with the same C.</summary>
-    public static PatchSampler FromImages(IReadOnlyList<Tensor> images, int scale, IDegradation degradation, PatchSamplerOptions? options = null)
+    /// <param name="boundaries">Optional boundary maps, one 1×H×W map in [0,1] per image (same H×W), for LSP-HSP.</param>
+    public static PatchSampler FromImages(IReadOnlyList<Tensor> images, int scale, IDegradation degradation, PatchSamplerOptions? options = null,
+        IReadOnlyList<Tensor>? boundaries = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(degradation);
         if (images.Count == 0) throw new ArgumentException("No training images were given.", nameof(images));
         int channels = (int)images[0].shape[0];
-        return new PatchSampler(images.Select((t, i) => ($"image {i}", t)).ToList(), scale, channels, degradation, options ?? new(), "training images");
+        return new PatchSampler(images.Select((t, i) => ($"image {i}", t)).ToList(), scale, channels, degradation, options ?? new(), "training images", boundaries);
     }
 
     /// <summary>
@@ -151,6 +180,9 @@ public sealed class PatchSampler
 
     public int ImageCount => _hr.Count;
 
+    /// <summary>Whether batches carry boundary targets (<see cref="PatchBatch.Boundary"/>) from boundary files.</summary>
+    public bool HasBoundaries => _boundary is not null;
+
     /// <summary>The epoch batch <paramref name="index"/> falls in (only used to refresh random degradations).</summary>
     public long EpochOf(long index) => index * BatchSize / PatchesPerEpoch;
 
@@ -163,6 +195,7 @@ public sealed class PatchSampler
         int p = LrPatchSize, hp = HrPatchSize, n = BatchSize, c = Channels;
         var lr = new float[n * c * p * p];
         var hr = new float[n * c * hp * hp];
+        var boundary = _boundary is null ? null : new float[n * hp * hp];
         long total = _cumulativePositions[^1];
         for (int b = 0; b < n; b++)
         {
@@ -176,8 +209,10 @@ public sealed class PatchSampler
             int code = Options.Augment ? (int)rng.NextBelow(DihedralTransform.Count) : 0;
             DihedralTransform.CropTransformed(lrImages[i], c, lh, lw, top, left, p, code, lr.AsSpan(b * c * p * p, c * p * p));
             DihedralTransform.CropTransformed(_hr[i], c, h, w, top * Scale, left * Scale, hp, code, hr.AsSpan(b * c * hp * hp, c * hp * hp));
+            if (boundary is not null)
+                DihedralTransform.CropTransformed(_boundary![i], 1, h, w, top * Scale, left * Scale, hp, code, boundary.AsSpan(b * hp * hp, hp * hp));
         }
-        return new PatchBatch(index, n, c, p, Scale, lr, hr);
+        return new PatchBatch(index, n, c, p, Scale, lr, hr, boundary);
     }
 
     private List<float[]> EnsureLr(long epoch)

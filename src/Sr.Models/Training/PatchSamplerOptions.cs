@@ -18,4 +18,13 @@ public sealed record PatchSamplerOptions
     /// Off by default: a deterministic degradation (bicubic) then costs one resize per image per run.
     /// </summary>
     public bool RedegradeEachEpoch { get; init; }
+
+    /// <summary>
+    /// Folder of boundary maps for a network with a boundary output (LSP-HSP): one gray file per training image with the
+    /// same name stem (see <see cref="Networks.BoundaryMaps.ReadFile"/>), cropped and transformed exactly as its HR patch
+    /// and delivered as <see cref="PatchBatch.Boundary"/>. Every training image must have one. Null: no boundary files
+    /// (the objective then falls back to <see cref="Networks.BoundaryMaps.FromEdges"/> of the HR patch).
+    /// Only <see cref="PatchSampler.FromFiles"/> / <see cref="PatchSampler.FromFolder"/> read it.
+    /// </summary>
+    public string? BoundaryFolder { get; init; }
 }

@@ -32,6 +32,8 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(options);
         if (data.Scale != network.Scale) throw new ArgumentException($"The data is cut for scale {data.Scale} but the network is built for scale {network.Scale}.", nameof(data));
         if (data.Channels != network.Channels) throw new ArgumentException($"The data has {data.Channels} channel(s) but the network ({network.ColorSpace}) expects {network.Channels}.", nameof(data));
+        if (data.HasBoundaries && network is not IBoundaryNetwork)
+            throw new ArgumentException($"The data carries boundary maps, but {network.GetName} has no boundary output to train on them.", nameof(data));
         if (options.MaxSteps is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxSteps must be positive.");
         if (options.MaxDuration is { } d && d <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(options), "MaxDuration must be positive.");
         _network = network;
@@ -252,7 +254,7 @@ public sealed class Trainer
             // Any randomness inside the step (dropout, noise) is a function of the step alone: resume needs no generator state.
             manual_seed(SplitMix64.Mix(_options.Seed, completed, 0x7E57));
             var (lr, hr) = b.ToTensors();
-            var loss = _objective.Loss(_network, lr, hr);
+            var loss = _objective.Loss(_network, lr, hr, b.BoundaryTensor());
             double value = loss.item<double>();
             if (!double.IsFinite(value)) throw new TrainingDivergedException(completed + 1, $"the loss is {value}", lastGood, lastGoodStep);
             opt.zero_grad();
