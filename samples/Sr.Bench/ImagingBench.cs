@@ -25,7 +25,7 @@ public sealed class ImagingBench : IBenchmark
     {
         int repeats = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
         int scale = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
-        string data = args.Length > 2 ? args[2] : FindData();
+        string data = args.Length > 2 ? args[2] : BenchPaths.SharedData();
         output.WriteLine($"imaging benchmark: libtorch {torch.version}, {torch.get_num_threads()} thread(s), repeats {repeats}");
         output.WriteLine();
         output.WriteLine("| work | SrMlNet (ms, median) | libtorch interpolate (ms, median) | ratio SrMlNet/libtorch |");
@@ -83,13 +83,6 @@ public sealed class ImagingBench : IBenchmark
         }
         Array.Sort(times);
         return times[repeats / 2];
-    }
-
-    private static string FindData()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SrMlNet.sln"))) return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
-        return Path.GetFullPath(Path.Combine("..", "shared", "data"));
     }
 
     /// <summary>The reference degradation: libtorch's antialiased bicubic downscaling.</summary>

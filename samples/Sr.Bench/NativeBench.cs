@@ -246,10 +246,7 @@ public sealed unsafe class NativeBench : IBenchmark
     /// <summary>Builds native/build/srnative_bench and libsrnative_direct.so incrementally (CMake; native/build.sh configures the folder first); returns the build folder.</summary>
     private static string EnsureDirectBuilds()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "SrMlNet.sln"))) dir = dir.Parent;
-        if (dir == null) throw new InvalidOperationException("cannot find the repository root (the folder holding SrMlNet.sln) above " + AppContext.BaseDirectory);
-        var native = Path.Combine(dir.FullName, "native");
+        var native = Path.Combine(BenchPaths.RepoRoot(), "native");
         var build = Environment.GetEnvironmentVariable("SRNATIVE_BUILD_DIR") ?? Path.Combine(native, "build");
         if (!File.Exists(Path.Combine(build, "CMakeCache.txt"))) Exec("bash", [Path.Combine(native, "build.sh")]);
         Exec("cmake", ["--build", build, "--target", "srnative_bench", "srnative_direct"]);

@@ -18,10 +18,13 @@ namespace Sr.Bench;
 /// <remarks>
 /// Arguments: --threads N (2) --size S (256, LR edge) --scale s (2) --batch B (16) --patch P (48, HR edge)
 /// --repeats R (2 timed inferences after a warm-up) --steps K (3 timed training steps after a warm-up)
-/// --models a,b (all) --python PATH (/usr/bin/python3; "none" skips the reference).
+/// --models a,b (default: the networks of issue #4 that the PyTorch script also has; RRDBNet/SPSR are `bench spsr`) --python PATH (/usr/bin/python3; "none" skips the reference).
 /// </remarks>
 public sealed class NetworksBench : IBenchmark
 {
+    /// <summary>The networks scripts/bench_networks_pytorch.py also implements.</summary>
+    private static readonly string[] ReferenceModels = ["btsrn", "rsrnet", "rsrnet-sr", "glrl", "lsp", "lsp-hsp", "srcnn", "vdsr"];
+
     public string Name => "networks";
 
     public string Description => "inference (256² LR) and training steps/s per network vs the same network in PyTorch";
@@ -41,8 +44,8 @@ public sealed class NetworksBench : IBenchmark
         int repeats = int.Parse(Arg("--repeats", "2"), CultureInfo.InvariantCulture);
         int steps = int.Parse(Arg("--steps", "3"), CultureInfo.InvariantCulture);
         string python = Arg("--python", "/usr/bin/python3");
-        var only = Arg("--models", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
-        string script = Path.Combine(RepoRoot(), "scripts", "bench_networks_pytorch.py");
+        var only = Arg("--models", string.Join(',', ReferenceModels)).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        string script = Path.Combine(BenchPaths.RepoRoot(), "scripts", "bench_networks_pytorch.py");
 
         set_num_threads(threads);
         output.WriteLine($"networks: ×{scale}, inference on 1×C×{size}×{size} LR (median of {repeats} after a warm-up), training on batch {batch} of {patch}×{patch} HR " +
@@ -52,7 +55,7 @@ public sealed class NetworksBench : IBenchmark
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var info in ModelRegistry.All)
         {
-            if (only.Length > 0 && !only.Contains(info.Name)) continue;
+            if (!only.Contains(info.Name)) continue;
             manual_seed(1);
             using var net = info.Create(scale, null);
             double infer = TimeInference(net, size, repeats);
@@ -150,12 +153,5 @@ public sealed class NetworksBench : IBenchmark
             output.WriteLine($"<!-- PyTorch reference for {model} unavailable: {e.Message} -->");
             return null;
         }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SrMlNet.sln"))) return dir.FullName;
-        return Directory.GetCurrentDirectory();
     }
 }

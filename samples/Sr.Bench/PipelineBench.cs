@@ -31,7 +31,7 @@ public sealed class PipelineBench : IBenchmark
         int threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : Math.Max(1, Environment.ProcessorCount);
         torch.set_num_threads(threads);
         var sr = new SrContext(seed: 1);
-        var set14 = Path.Combine(FindRoot(), "..", "shared", "data", "Set14");
+        var set14 = Path.Combine(BenchPaths.SharedData(), "Set14");
 
         // The LR inputs, made once by the pipeline's own steps and kept in memory for both sides.
         var prep = sr.Transforms.ConvertToYCbCr("Y", "Image").Append(sr.Transforms.ModCrop("HR", "Y", 3)).Append(sr.Transforms.Degrade("LR", "HR", 3));
@@ -86,12 +86,5 @@ public sealed class PipelineBench : IBenchmark
     {
         var s = xs.Order().ToList();
         return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "SrMlNet.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 }

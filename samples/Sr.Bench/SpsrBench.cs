@@ -63,7 +63,7 @@ public sealed class SpsrBench : IBenchmark
                 times.Add(sw.Elapsed.TotalSeconds);
             }
         }
-        var repo = FindRepoRoot();
+        var repo = BenchPaths.RepoRoot();
         var psi = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(repo, "scripts", "bench_spsr_pytorch.py"), "--size", size.ToString(CultureInfo.InvariantCulture),
             "--runs", runs.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture)])
         { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -123,7 +123,7 @@ public sealed class SpsrBench : IBenchmark
 
     private static int Nse(int steps, int batch, int patch, int evalPatch, string tasks, double pLr, double jLr, TextWriter output)
     {
-        var data = Path.Combine(FindRepoRoot(), "..", "shared", "data");
+        var data = BenchPaths.SharedData();
         var train = LoadFolder(Path.Combine(data, "BSD200"));
         var heldOut = LoadFolder(Path.Combine(data, "BSD100"));
         output.WriteLine($"NSE training: {train.Count} BSD200 images, {steps} steps × batch {batch} × {patch}² patches; held out: {heldOut.Count} BSD100 images, {evalPatch}² patches");
@@ -154,12 +154,5 @@ public sealed class SpsrBench : IBenchmark
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Data folder '{folder}' is missing (see ../shared/data/SOURCES.md).");
         return [.. Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".bmp", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal).Select(StructureLearning.ReadRgb)];
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "SrMlNet.sln"))) return d.FullName;
-        throw new DirectoryNotFoundException("SrMlNet.sln not found above " + AppContext.BaseDirectory);
     }
 }

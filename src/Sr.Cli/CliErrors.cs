@@ -9,7 +9,8 @@ public static class CliErrors
     public static string Describe(Exception e) => e switch
     {
         ImageFormatException ife => ife.Message,
-        FileNotFoundException fnf => $"{fnf.FileName ?? "file"}: not found",
+        FileNotFoundException { FileName: { } name } => $"{name}: not found",
+        FileNotFoundException fnf => fnf.Message, // our own messages name the file and say what is missing
         DirectoryNotFoundException dnf => dnf.Message,
         UnauthorizedAccessException ua => ua.Message,
         TorchException te => $"libtorch: {te.Message.Split('\n')[0]}",

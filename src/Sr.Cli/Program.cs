@@ -12,7 +12,8 @@ public static class Program
     {
         try
         {
-            return BuildRoot().Parse(args).Invoke();
+            // Exceptions come here, not to System.CommandLine's default handler (which prints a stack trace).
+            return BuildRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
         {

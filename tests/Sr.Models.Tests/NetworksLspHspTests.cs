@@ -65,6 +65,23 @@ public class NetworksLspHspTests
     }
 
     [Fact]
+    public void Shepard_output_is_a_weighted_mean_even_where_signed_weights_would_cancel()
+    {
+        // Channel weights +1 and −0.9999 at every tap: signed, Σ_c W = 1e-4 and the ratio would reach ~1e4. Used through
+        // |W|, every output is a weighted mean of the placed features, inside their range.
+        using var scope = NewDisposeScope();
+        var layer = new LspHsp.ShepardDeconvolution(2, 1, 5);
+        using (no_grad()) layer.parameters().First().copy_(stack([ones(1, 5, 5), full([1, 5, 5], -0.9999)], 1));
+        using var net = new LspHsp(2);
+        manual_seed(3);
+        var lr = rand(1, 1, 6, 6);
+        var features = rand(1, 2, 6, 6);
+        var h = layer.Forward(features, net.PlacementIndices(lr), 2);
+        Assert.True(h.min().item<double>() >= 0 && h.max().item<double>() <= features.max().item<double>() + 1e-6,
+            $"Shepard output in [{h.min().item<double>()}, {h.max().item<double>()}], features in [0, {features.max().item<double>()}]");
+    }
+
+    [Fact]
     public void LspHsp_gradients_reach_every_parameter_through_the_placement()
     {
         using var net = new LspHsp(3);

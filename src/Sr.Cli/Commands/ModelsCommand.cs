@@ -18,7 +18,13 @@ public static class ModelsCommand
         {
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json)) output.WriteLine(ToJson(ModelRegistry.All));
-            else WriteTable(ModelRegistry.All, output);
+            else
+            {
+                WriteTable(ModelRegistry.All, output);
+                output.WriteLine();
+                output.WriteLine($"structure extractors for spsr-p / spsr-j (image → 32 features at ¼ resolution; train with `sr train --model <name> --data <folder> -o <name>.safetensors`), {NseParameters():N0} parameters:");
+                foreach (var (name, _, description) in StructureTraining.Extractors) output.WriteLine($"  {name,-8} {description}");
+            }
             return 0;
         });
         return command;
@@ -34,6 +40,12 @@ public static class ModelsCommand
             counts[scale] = net.ParameterCount();
         }
         return counts;
+    }
+
+    private static long NseParameters()
+    {
+        using var nse = new Sr.Models.Networks.Spsr.NeuralStructureExtractor();
+        return nse.ParameterCount();
     }
 
     public static string ToJson(IEnumerable<ModelInfo> models)

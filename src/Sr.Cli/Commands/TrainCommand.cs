@@ -85,6 +85,7 @@ public static class TrainCommand
 
     internal static int Run(Arguments a, Func<string, ModelInfo> models, Func<string, IDegradation> degradations, TextWriter stdout, TextWriter stderr)
     {
+        if (StructureTraining.Handles(a.Model)) return StructureTraining.Run(a, stdout, stderr); // nse-p / nse-j: not SR networks
         if (a.Init is not null && a.Resume is not null)
         {
             stderr.WriteLine("error: --init and --resume exclude each other: a resumed run already has its weights (use --init to start a new run from a model file).");

@@ -1,6 +1,8 @@
 // SPSR-P/-J (Ma et al., TPAMI 2021, §4.2, §5.2 and App. B.2 / Fig. 15): trains a neural structure extractor by
 // contrastive prediction or jigsaw puzzles on random RGB patches, and measures top-1 accuracy on held-out patches.
+using System.Diagnostics;
 using Sr.Models.Networks.Spsr;
+using Sr.Models.Training;
 using Sr.Torch;
 using static Sr.Torch.torch;
 
@@ -14,6 +16,15 @@ public static class StructureLearning
     /// <summary>A trained extractor and the head of its task (the autoregressive model g, or the jigsaw classifier).</summary>
     public sealed record Trained(NeuralStructureExtractor Extractor, nn.Module Head, StructureLearningOptions Options) : IDisposable
     {
+        /// <summary>Steps run: <see cref="StructureLearningOptions.Steps"/>, or fewer when the time budget ran out or the run was cancelled.</summary>
+        public int Steps { get; init; }
+
+        /// <summary>Why the run ended.</summary>
+        public TrainingStopReason StopReason { get; init; }
+
+        /// <summary>Wall-clock training time.</summary>
+        public TimeSpan Elapsed { get; init; }
+
         public void Dispose()
         {
             Extractor.Dispose();
@@ -27,6 +38,9 @@ public static class StructureLearning
     /// <summary>
     /// Trains a fresh NSE and task head with Adam for <see cref="StructureLearningOptions.Steps"/> steps on random
     /// <see cref="StructureLearningOptions.PatchSize"/> crops of <paramref name="images"/> (each 3×H×W float in [0,1]).
+    /// The run also ends between two steps when <see cref="StructureLearningOptions.MaxDuration"/> is spent or
+    /// <paramref name="cancellationToken"/> is cancelled; it then returns what it has trained (see <see cref="Trained.StopReason"/>).
+    /// A non-finite loss throws <see cref="TrainingDivergedException"/> naming the step.
     /// </summary>
     public static Trained Train(IReadOnlyList<Tensor> images, StructureLearningOptions options, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -41,28 +55,43 @@ public static class StructureLearning
         nn.Module head = options.Task == StructureLearningTask.ContrastivePrediction
             ? new ContrastivePrediction(nse.Channels, options.Sampling, options.Tau)
             : new JigsawPuzzle(nse.Channels);
-        using var opt = optim.Adam(nse.parameters().Concat(head.parameters()), options.LearningRate);
-        double lossSum = 0, accSum = 0;
-        int since = 0, every = Math.Max(1, options.Steps / 20);
-        for (int step = 1; step <= options.Steps; step++)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var batch = RandomPatches(usable, options.BatchSize, options.PatchSize, rng);
-            var (loss, acc) = Score(nse, head, batch, options.SamplesPerMap, rng, out _);
-            opt.zero_grad();
-            loss.backward();
-            opt.step();
-            lossSum += loss.item<double>();
-            accSum += acc;
-            since++;
-            if (step % every == 0 || step == options.Steps)
+            using var opt = optim.Adam(nse.parameters().Concat(head.parameters()), options.LearningRate);
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0, accSum = 0;
+            int since = 0, every = Math.Max(1, options.Steps / 20), done = 0;
+            var reason = TrainingStopReason.StepsReached;
+            for (int step = 1; step <= options.Steps; step++)
             {
-                progress?.Report(new Progress(step, options.Steps, lossSum / since, accSum / since));
-                lossSum = accSum = since = 0;
+                if (cancellationToken.IsCancellationRequested) { reason = TrainingStopReason.Cancelled; break; }
+                if (options.MaxDuration is { } budget && clock.Elapsed >= budget) { reason = TrainingStopReason.TimeBudgetSpent; break; }
+                using var scope = NewDisposeScope();
+                var batch = RandomPatches(usable, options.BatchSize, options.PatchSize, rng);
+                var (loss, acc) = Score(nse, head, batch, options.SamplesPerMap, rng, out _);
+                double value = loss.item<double>();
+                if (!double.IsFinite(value)) throw new TrainingDivergedException(step, $"the {options.Task} loss is {value}", null, null);
+                opt.zero_grad();
+                loss.backward();
+                opt.step();
+                done = step;
+                lossSum += value;
+                accSum += acc;
+                since++;
+                if (step % every == 0 || step == options.Steps)
+                {
+                    progress?.Report(new Progress(step, options.Steps, lossSum / since, accSum / since));
+                    lossSum = accSum = since = 0;
+                }
             }
+            return new Trained(nse, head, options) { Steps = done, StopReason = reason, Elapsed = clock.Elapsed };
         }
-        return new Trained(nse, head, options);
+        catch
+        {
+            nse.Dispose();
+            head.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -135,18 +164,5 @@ public static class StructureLearning
     }
 
     /// <summary>Reads an image file as a 3×H×W float tensor in [0,1] (grey images are repeated to RGB; alpha is dropped).</summary>
-    public static Tensor ReadRgb(string path)
-    {
-        using var img = Sr.Torch.io.ImageFile.Read(path);
-        using var scope = NewDisposeScope();
-        var chw = img.Pixels.permute(2, 0, 1).to(ScalarType.Float32).div(255);
-        chw = img.Channels switch
-        {
-            1 => chw.repeat(3, 1, 1),
-            2 => chw.narrow(0, 0, 1).repeat(3, 1, 1),
-            4 => chw.narrow(0, 0, 3),
-            _ => chw,
-        };
-        return chw.contiguous().MoveToOuterDisposeScope();
-    }
+    public static Tensor ReadRgb(string path) => PatchSampler.LoadImage(path, ColorSpace.Rgb);
 }

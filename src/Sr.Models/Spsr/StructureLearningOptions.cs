@@ -23,6 +23,9 @@ public sealed record StructureLearningOptions
     public int SamplesPerMap { get; init; } = 16;
 
     public int Steps { get; init; } = 1000;
+
+    /// <summary>Wall-clock budget: the run stops between two steps once it is spent (null: only <see cref="Steps"/>).</summary>
+    public TimeSpan? MaxDuration { get; init; }
     public int Seed { get; init; } = 1;
 
     public static StructureLearningOptions PaperJigsaw => new() { Task = StructureLearningTask.Jigsaw, LearningRate = 1e-4 };
