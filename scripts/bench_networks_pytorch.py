@@ -216,7 +216,7 @@ class LspHsp(nn.Module):
         super().__init__()
         self.s, self.alpha, self.k = s, alpha, 2 * s + 1
         self.extract = nn.Conv2d(1, 64, 5, padding=2)
-        r = 1.0 / (64 * self.k * self.k)
+        r = 1.0 / (self.k * self.k)
         self.weight = nn.Parameter(torch.randn(32, 64, self.k, self.k) * r + r)
         self.bias = nn.Parameter(torch.zeros(32))
         self.hsp = nn.Conv2d(32, 2, 5, padding=2)
@@ -255,8 +255,9 @@ class LspHsp(nn.Module):
         idx = self.placement(lr).unsqueeze(1)
         placed = torch.zeros(n, c, sh * sw).scatter_add(2, idx.expand(n, c, h * w), f.reshape(n, c, h * w)).reshape(n, c, sh, sw)
         ind = torch.zeros(n, 1, sh * sw).scatter_add(2, idx, torch.ones(n, 1, h * w)).reshape(n, 1, sh, sw)
-        num = F.conv2d(placed, self.weight, None, 1, self.k // 2)
-        den = F.conv2d(ind, self.weight.sum(1, keepdim=True), None, 1, self.k // 2)
+        weight = self.weight.abs()  # SrMlNet's Shepard layer uses |W| (a bounded weighted mean)
+        num = F.conv2d(placed, weight, None, 1, self.k // 2)
+        den = F.conv2d(ind, weight.sum(1, keepdim=True), None, 1, self.k // 2)
         hh = num / den.clamp_min(1e-4) + self.bias.reshape(1, -1, 1, 1)
         maps = self.hsp(F.relu(hh))
         return maps[:, 0:1], maps[:, 1:2]

@@ -60,7 +60,7 @@ public static class StructureLearning
             using var opt = optim.Adam(nse.parameters().Concat(head.parameters()), options.LearningRate);
             var clock = Stopwatch.StartNew();
             double lossSum = 0, accSum = 0;
-            int since = 0, every = Math.Max(1, options.Steps / 20), done = 0;
+            int since = 0, every = Math.Clamp(options.Steps / 20, 1, 50), done = 0; // at most every 50 steps: a time-bounded run has Steps = int.MaxValue
             var reason = TrainingStopReason.StepsReached;
             for (int step = 1; step <= options.Steps; step++)
             {
