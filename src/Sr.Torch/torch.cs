@@ -40,6 +40,13 @@ public static unsafe partial class torch
 
     public static int get_num_threads() => sr_get_num_threads();
 
+    /// <summary>
+    /// Threads of the BLAS libtorch calls for matrix products when it is OpenBLAS (Debian's default), else null. The
+    /// native library sets it to 1 when it loads, unless OPENBLAS_NUM_THREADS is set: OpenBLAS's own thread pool
+    /// competing with libtorch's OpenMP threads made matrix products several times slower (see native/src/common.cpp).
+    /// </summary>
+    public static int? get_blas_num_threads() => sr_blas_num_threads() is var n && n > 0 ? n : null;
+
     public static void manual_seed(ulong seed) => Check.Status(sr_manual_seed(seed));
 
     /// <summary>Makes libtorch pick deterministic algorithms (errors for ops that have none).</summary>

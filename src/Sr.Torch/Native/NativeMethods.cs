@@ -13,6 +13,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial long sr_live_tensors();
     [LibraryImport(Lib)] internal static partial int sr_set_num_threads(int n);
     [LibraryImport(Lib)] internal static partial int sr_get_num_threads();
+    [LibraryImport(Lib)] internal static partial int sr_blas_num_threads();
     [LibraryImport(Lib)] internal static partial int sr_manual_seed(ulong seed);
     [LibraryImport(Lib)] internal static partial int sr_set_deterministic(int on);
     [LibraryImport(Lib)] internal static partial int sr_cuda_available();
