@@ -144,6 +144,42 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Spsr_g_keeps_a_checkpoint_and_resume_continues_it_exactly_with_the_stored_gan_settings()
+    {
+        const string size = """{"nf": 8, "nb": 1, "gc": 4}""";
+        const string settings = """{"FeatureWeight": 0, "BranchInitIterations": 2, "DiscriminatorFeatures": 8}""";
+        string[] Train(string output, string steps) =>
+            ["train", "--model", "spsr-g", "--scale", "4", "--options", size, "--data", Set5, "--steps", steps, "--batch", "1", "--patch", "128", "--spsr", settings, "-o", output];
+        var straight = Path.Combine(_dir, "straight.srm");
+        var (code, stdout, stderr) = CliRunner.Run(Train(straight, "3"));
+        Assert.True(code == 0, $"{stderr}\n{stdout}");
+
+        var resumed = Path.Combine(_dir, "g.srm");
+        var ckpt = Path.Combine(_dir, "g.ckpt");
+        (code, stdout, stderr) = CliRunner.Run(Train(resumed, "2"));
+        Assert.True(code == 0, $"{stderr}\n{stdout}");
+        Assert.Contains($"checkpoint {ckpt}", stdout);
+        using (var c = Checkpoint.Load(ckpt))
+        {
+            Assert.Equal(2, c.Step);
+            Assert.Equal("spsr-gan", c.Kind);
+            Assert.Contains("\"DiscriminatorFeatures\":8", c.Metadata["spsr"]);
+        }
+
+        // Model, size, data, patch and the --spsr settings come from the checkpoint (D width 8, fusion-only for 2 iterations).
+        (code, stdout, stderr) = CliRunner.Run("train", "--resume", ckpt, "--steps", "3", "-o", resumed);
+        Assert.True(code == 0, $"{stderr}\n{stdout}");
+        Assert.Contains($"resuming from {ckpt}", stdout);
+        Assert.DoesNotContain("warning", stderr);
+        using var a = ModelFile.Read(straight);
+        using var b = ModelFile.Read(resumed);
+        Assert.Equal("3", b.Info["steps"]);
+        Assert.Equal(a.Weights.Keys.Order(), b.Weights.Keys.Order());
+        foreach (var (name, w) in a.Weights)
+            Assert.True(w.sub(b.Weights[name]).abs().max().item<double>() == 0, $"{name} differs from the uninterrupted run");
+    }
+
+    [Fact]
     public void Spsr_g_without_vgg19_weights_fails_at_start_saying_which_file()
     {
         var (code, _, stderr) = CliRunner.Run("train", "--model", "spsr-g", "--scale", "4", "--options", """{"nf": 8, "nb": 1, "gc": 4}""", "--data", Set5, "--steps", "1",

@@ -44,6 +44,31 @@ public class TrainingCheckpointTests
     }
 
     [Fact]
+    public void A_checkpoint_written_before_kinds_existed_loads_and_resumes_as_a_single_network_checkpoint()
+    {
+        var dir = TrainingFixtures.TempDir();
+        var path = Path.Combine(dir, "run.ckpt");
+        var recipe = new Registry.TrainingRecipe { BatchSize = 4, HrPatchSize = 16 };
+        using var net = TrainingFixtures.Net();
+        new Trainer(net, TrainingFixtures.Sampler(), new TrainingOptions { Recipe = recipe, MaxSteps = 2, CheckpointPath = path }).Run();
+        // The same file as the format had it before: no "kind" entry.
+        var legacy = Path.Combine(dir, "legacy.ckpt");
+        var metadata = Sr.Torch.Serialization.Safetensors.ReadHeader(path).Metadata.Where(p => p.Key != "kind").ToDictionary(p => p.Key, p => p.Value);
+        var tensors = Sr.Torch.Serialization.Safetensors.LoadStateDict(path);
+        Sr.Torch.Serialization.Safetensors.SaveStateDict(legacy, tensors, metadata);
+        foreach (var t in tensors.Values) t.Dispose();
+
+        using (var ckpt = Checkpoint.Load(legacy))
+        {
+            Assert.Equal(Checkpoint.NetworkKind, ckpt.Kind);
+            Assert.Equal(new[] { "model", "optim" }, ckpt.PartNames.Order(StringComparer.Ordinal));
+            Assert.Equal(TrainingFixtures.Snapshot(net).Keys.Order(), ckpt.ModelState.Keys.Order());
+        }
+        var resumed = new Trainer(net, TrainingFixtures.Sampler(), new TrainingOptions { Recipe = recipe, MaxSteps = 3, ResumeFrom = legacy }).Run();
+        Assert.Equal(3, resumed.Step);
+    }
+
+    [Fact]
     public void Loading_a_truncated_or_foreign_file_names_the_file_and_the_problem()
     {
         var dir = TrainingFixtures.TempDir();

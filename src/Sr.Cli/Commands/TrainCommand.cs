@@ -182,25 +182,23 @@ public static class TrainCommand
                 LearningRateMultipliers = string.IsNullOrEmpty(storedMultipliers) ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(storedMultipliers),
             };
         }
-        foreach (var w in warnings) stderr.WriteLine("warning: " + w);
-
         var output = Path.GetFullPath(a.Output);
         var stem = Path.Combine(Path.GetDirectoryName(output)!, Path.GetFileNameWithoutExtension(output));
         var checkpointPath = stem + ".ckpt";
 
         bool isSpsr = SpsrModels.IsGan(info.Name);
         SpsrOptions? spsrOptions = null;
+        string spsrJson = "";
         if (isSpsr)
         {
-            if (a.Resume is not null)
-            {
-                stderr.WriteLine("error: --resume: SPSR GAN runs keep no checkpoints; start a new run from the saved generator with --init <model.srm>.");
-                return ExitUsage;
-            }
             try
             {
-                var spsrText = a.Spsr is { } t && t.StartsWith('@') ? File.ReadAllText(t[1..]) : a.Spsr;
-                var json = string.IsNullOrWhiteSpace(spsrText) ? null : JsonNode.Parse(spsrText) as JsonObject ?? throw new JsonException("the SPSR settings must be a JSON object");
+                // The GAN settings are part of the run: stored in the checkpoint (normalised JSON) and taken from it on resume.
+                static JsonObject? ParseSettings(string? text) =>
+                    string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject ?? throw new JsonException("the SPSR settings must be a JSON object");
+                var given = ParseSettings(a.Spsr is { } t && t.StartsWith('@') ? File.ReadAllText(t[1..]) : a.Spsr);
+                var json = ParseSettings(PickText(given?.ToJsonString(), "spsr"));
+                spsrJson = json?.ToJsonString() ?? "";
                 spsrOptions = SpsrModels.TrainingOptions(info.Name, s, networkOptions, ModelOptions.Bind<SpsrOptions>(info.Name, json)) with
                 {
                     BatchSize = recipe.BatchSize, HrPatchSize = recipe.HrPatchSize, LearningRateG = recipe.LearningRate,
@@ -218,6 +216,7 @@ public static class TrainCommand
             stderr.WriteLine($"error: --spsr applies to spsr-g, spsr-p and spsr-j, not '{info.Name}'.");
             return ExitUsage;
         }
+        foreach (var w in warnings) stderr.WriteLine("warning: " + w);
 
         torch.manual_seed((ulong)seedValue);
         using var network = info.Create(s, networkOptions);
@@ -261,6 +260,7 @@ public static class TrainCommand
             ["lr_multipliers"] = recipe.LearningRateMultipliers is { Count: > 0 } lm ? JsonSerializer.Serialize(lm) : "",
             ["boundaries"] = boundaryFolder ?? "",
         };
+        if (isSpsr) metadata["spsr"] = spsrJson;
         if (a.Init is not null) metadata["init"] = Path.GetFullPath(a.Init);
         else if (Stored("init") is { } storedInit) metadata["init"] = storedInit;
         long? maxSteps = a.Steps ?? (a.Minutes is null ? recipe.Steps : null);
@@ -272,7 +272,7 @@ public static class TrainCommand
             Seed = seedValue,
             ValidateEvery = validation is null ? 0 : a.ValidateEvery,
             Validate = validation is null ? null : validation.Evaluate,
-            CheckpointPath = isSpsr ? null : checkpointPath,
+            CheckpointPath = checkpointPath,
             ResumeFrom = a.Resume,
             CheckpointMetadata = metadata,
             LogCsvPath = stem + ".log.csv",
@@ -292,12 +292,13 @@ public static class TrainCommand
             $"{torch.get_num_threads()} threads" + (a.Resume is null ? "" : $"; resuming from {a.Resume}"));
         if (gan is not null)
             stdout.WriteLine($"SPSR-{spsrOptions!.Variant} GAN: discriminators {string.Join(", ", new[] { gan.ImageDiscriminator is null ? null : "image", gan.GradientDiscriminator is null ? null : "gradient", gan.StructureDiscriminator is null ? null : "structure" }.OfType<string>().DefaultIfEmpty("none"))}; " +
-                $"weights pixel {spsrOptions.PixelWeight:G3}, perceptual {spsrOptions.FeatureWeight:G3}, branch {spsrOptions.PixelBranchWeight:G3}; fusion-only for {(spsrOptions.BranchPretrain ? spsrOptions.BranchInitIterations : 0)} iterations; no checkpoints (GAN runs restart from --init)");
+                $"weights pixel {spsrOptions.PixelWeight:G3}, perceptual {spsrOptions.FeatureWeight:G3}, branch {spsrOptions.PixelBranchWeight:G3}; fusion-only for {(spsrOptions.BranchPretrain ? spsrOptions.BranchInitIterations : 0)} iterations; " +
+                "the checkpoint holds G, the discriminators, their optimisers and the iteration (VGG19/NSE come from their files)");
         if (usesBoundaries)
             stdout.WriteLine(boundaryFolder is null
                 ? $"boundary targets: Sobel edges of the HR patches (no boundary files; put them in {implicitBoundaries} or give --boundaries <folder>)"
                 : $"boundary targets: {sampler.ImageCount} maps from {boundaryFolder}");
-        stdout.WriteLine($"checkpoint {(isSpsr ? "none" : checkpointPath)}; curves {trainingOptions.CurvesPngPath}; log {trainingOptions.LogCsvPath}");
+        stdout.WriteLine($"checkpoint {checkpointPath}; curves {trainingOptions.CurvesPngPath}; log {trainingOptions.LogCsvPath}");
 
         using var bar = new ConsoleProgressBar(stdout, live: ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
         using var cts = new CancellationTokenSource();
@@ -335,12 +336,6 @@ public static class TrainCommand
             Console.CancelKeyPress -= onCancel;
         }
         bar.Complete(1, $"step {result.Step}, loss {result.LastLoss:G4}" + (result.LastValidation is { } lv ? $", validation {lv.Psnr:F2} dB" : "") + $", {result.Elapsed.TotalMinutes:F1} min");
-        if (result.StopReason == TrainingStopReason.Cancelled && isSpsr)
-        {
-            ModelFile.Save(output, network, info.Name, networkOptions, new Dictionary<string, string>(metadata) { ["steps"] = result.Step.ToString(CultureInfo.InvariantCulture), ["cancelled"] = "true" });
-            stderr.WriteLine($"cancelled at step {result.Step}; the generator so far is in {output} (continue with --init {a.Output}).");
-            return ExitCancelled;
-        }
         if (result.StopReason == TrainingStopReason.Cancelled)
         {
             stderr.WriteLine($"cancelled at step {result.Step}; checkpoint {checkpointPath}. Continue with: sr train --resume {checkpointPath} -o {a.Output}" +

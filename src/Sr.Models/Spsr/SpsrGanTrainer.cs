@@ -1,8 +1,11 @@
 // SPSR (Ma et al., CVPR 2020 §3.3–4.1; TPAMI 2021 §4.3): one GAN training iteration of SPSR-G (G, D_I, D_GM) or
 // SPSR-P/-J (G, D_SF on NSE features), in the order of upstream's SPSRModel.optimize_parameters (Maclory/SPSR).
+using System.Globalization;
 using Sr.Models.Losses;
 using Sr.Models.Networks.Spsr;
+using Sr.Models.Training;
 using Sr.Torch;
+using Sr.Torch.Serialization;
 using static Sr.Torch.torch;
 
 namespace Sr.Models.Spsr;
@@ -12,6 +15,9 @@ namespace Sr.Models.Spsr;
 /// (1) freezes the discriminators and, during the fusion-only phase, every generator parameter outside "f_";
 /// (2) updates G on the weighted sum of the variant's terms; (3) updates each discriminator on its RaGAN loss with the
 /// SR image (or its gradient map / structure features) detached; (4) advances the schedules. The caller owns the networks.
+/// A non-finite generator or discriminator loss throws <see cref="TrainingDivergedException"/> naming the iteration.
+/// <see cref="SaveCheckpoint"/> and <see cref="Restore"/> carry everything that trains — G, each discriminator, their
+/// optimisers and the iteration counter — so a run continues exactly; the frozen VGG19 and NSE come from their files.
 /// </summary>
 public sealed class SpsrGanTrainer : IDisposable
 {
@@ -87,6 +93,11 @@ public sealed class SpsrGanTrainer : IDisposable
         return d;
     }
 
+    /// <summary>The <see cref="Checkpoint.Kind"/> of the checkpoints <see cref="SaveCheckpoint"/> writes.</summary>
+    public const string CheckpointKind = "spsr-gan";
+
+    private const string OptimizerPrefix = "opt_";
+
     public SpsrOptions Options { get; }
     public SpsrNet Generator { get; }
     public VggDiscriminator? ImageDiscriminator { get; }
@@ -98,6 +109,77 @@ public sealed class SpsrGanTrainer : IDisposable
     public int Iteration { get; private set; }
 
     public double GeneratorLearningRate => _optG.ParamGroups[0].LearningRate;
+
+    /// <summary>
+    /// The networks that train, with their optimisers, under the names of their state in a checkpoint: "g" (generator),
+    /// "d_img", "d_grad" (SPSR-G), "d_struct" (SPSR-P/-J); each optimiser's state is under "opt_" + the network's name.
+    /// </summary>
+    private IEnumerable<(string Name, nn.Module Network, optim.Optimizer Optimizer)> Trained()
+    {
+        yield return ("g", Generator, _optG);
+        foreach (var (d, opt) in _ds)
+            yield return (d == ImageDiscriminator ? "d_img" : d == GradientDiscriminator ? "d_grad" : "d_struct", d, opt);
+    }
+
+    /// <summary>Whether every weight of G and of each discriminator is finite (a diverged state is never saved).</summary>
+    public bool WeightsAreFinite()
+    {
+        using var scope = NewDisposeScope();
+        return Trained().All(t => t.Network.parameters().All(p => p.detach().isfinite().all().item<bool>()));
+    }
+
+    /// <summary>
+    /// Writes a checkpoint of kind <see cref="CheckpointKind"/> (temporary file + rename): G, each discriminator, each
+    /// optimiser's state (Adam moments and step counts, learning rates) and <see cref="Iteration"/>, with
+    /// <paramref name="state"/> and <paramref name="metadata"/>. The frozen VGG19 and NSE are not stored: they come from their files.
+    /// </summary>
+    public void SaveCheckpoint(string path, Checkpoint.State state, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(state);
+        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
+        {
+            ["spsr_iteration"] = Iteration.ToString(CultureInfo.InvariantCulture),
+            ["spsr_variant"] = Options.Variant.ToString(),
+        };
+        var trained = Trained().ToList();
+        Checkpoint.Save(path, CheckpointKind, trained.Select(t => (t.Name, t.Network)).ToList(),
+            trained.Select(t => (OptimizerPrefix + t.Name, t.Optimizer)).ToList(), state, meta);
+    }
+
+    /// <summary>
+    /// Loads what <see cref="SaveCheckpoint"/> wrote into this trainer's networks and optimisers and continues the iteration
+    /// count and the schedules from it. Throws <see cref="WeightsFormatException"/> naming the file when it is not an SPSR GAN
+    /// checkpoint or when its networks do not fit this trainer (another variant, size or set of discriminators).
+    /// </summary>
+    public void Restore(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        checkpoint.RequireKind(CheckpointKind, $"an SPSR-{Options.Variant} GAN run");
+        var trained = Trained().ToList();
+        var expected = trained.SelectMany(t => new[] { t.Name, OptimizerPrefix + t.Name }).Order(StringComparer.Ordinal).ToList();
+        var stored = checkpoint.PartNames.Order(StringComparer.Ordinal).ToList();
+        if (!expected.SequenceEqual(stored))
+            throw new WeightsFormatException(checkpoint.Path, $"holds the states {string.Join(", ", stored)}, but this SPSR-{Options.Variant} run trains {string.Join(", ", expected)} " +
+                "(a GAN weight of 0 removes its discriminator): resume with the checkpoint's SPSR settings");
+        if (!checkpoint.Metadata.TryGetValue("spsr_iteration", out var itText) || !int.TryParse(itText, NumberStyles.None, CultureInfo.InvariantCulture, out int iteration))
+            throw new WeightsFormatException(checkpoint.Path, "SPSR GAN checkpoint has no valid 'spsr_iteration' entry");
+        foreach (var (name, network, optimizer) in trained)
+        {
+            try
+            {
+                network.load_state_dict(checkpoint.Part(name), strict: true);
+                optimizer.load_state_dict(checkpoint.Part(OptimizerPrefix + name));
+            }
+            catch (ArgumentException e)
+            {
+                throw new WeightsFormatException(checkpoint.Path, $"its '{name}' state does not fit this SPSR-{Options.Variant} run: {e.Message}", e);
+            }
+        }
+        Iteration = iteration;
+        foreach (var s in _schedulers) s.SetEpoch(iteration);
+        _fusionOnlyApplied = null; // the next step sets which generator parameters train
+    }
 
     /// <summary>Whether iteration <paramref name="iteration"/> trains only the fusion block (upstream: step &lt; Branch_init_iters).</summary>
     public bool IsFusionOnly(int iteration) => Options.BranchPretrain && iteration < Options.BranchInitIterations;
@@ -175,7 +257,7 @@ public sealed class SpsrGanTrainer : IDisposable
             {
                 var total = terms.Aggregate((a, b) => a.add(b));
                 double value = total.item<double>();
-                if (!double.IsFinite(value)) throw new InvalidOperationException($"SPSR iteration {it}: the generator loss is {value} (pixel {losses.Pixel}, perceptual {losses.Perceptual}).");
+                if (!double.IsFinite(value)) throw new TrainingDivergedException(it, $"the SPSR generator loss is {value} (pixel {losses.Pixel}, perceptual {losses.Perceptual})", null, null);
                 total.backward();
                 _optG.step();
                 losses = losses with { GeneratorTotal = value };
@@ -193,6 +275,7 @@ public sealed class SpsrGanTrainer : IDisposable
             else (real, fake) = (hrFeat!, srFeat!.detach());
             var ld = RelativisticGanLoss.Discriminator(d.call(real), d.call(fake));
             double v = ld.item<double>();
+            if (!double.IsFinite(v)) throw new TrainingDivergedException(it, $"the SPSR {Trained().First(t => ReferenceEquals(t.Network, d)).Name} discriminator loss is {v}", null, null);
             ld.backward();
             opt.step();
             if (d == ImageDiscriminator) losses = losses with { ImageDiscriminator = v };

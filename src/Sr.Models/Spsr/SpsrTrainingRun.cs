@@ -1,9 +1,10 @@
 // SPSR (Ma et al., CVPR 2020 §4.1): the GAN training run around SpsrGanTrainer — batches, time/step bounds, validation,
-// log and curves, snapshots, NaN stop and cancellation — the parts of the shared Trainer loop that a GAN can use.
+// log and curves, snapshots, checkpoints and exact resume, NaN stop and cancellation, as the shared Trainer loop has them.
 using System.Diagnostics;
 using Sr.Models.Networks;
 using Sr.Models.Training;
 using Sr.Torch;
+using Sr.Torch.Serialization;
 using static Sr.Torch.torch;
 
 namespace Sr.Models.Spsr;
@@ -13,15 +14,23 @@ namespace Sr.Models.Spsr;
 /// or cancellation. It writes the shared engine's log CSV and curves PNG (the logged loss is the generator's total),
 /// validates the generator on a set, and calls a snapshot hook at given times.
 /// <para>
-/// Deviation from the shared <see cref="Trainer"/>: no checkpoints and no exact resume. A GAN checkpoint would need both
-/// discriminators and three optimisers. A run is bounded and ends by writing the generator; a cancelled run also returns
-/// its generator, so the caller can save it. Start a new run from that file with <c>--init</c>. The discriminators
-/// then start again from scratch.
+/// Checkpoints and resume follow the shared <see cref="Trainer"/>'s options and semantics: a checkpoint (kind
+/// <see cref="SpsrGanTrainer.CheckpointKind"/>: G, every discriminator, the three optimisers' states, the iteration that
+/// drives the fusion-only phase and the schedules, <see cref="TrainingOptions.CheckpointMetadata"/>) is written atomically
+/// every <see cref="TrainingOptions.CheckpointEvery"/> steps or <see cref="TrainingOptions.CheckpointInterval"/>, at the end
+/// and on cancellation; <see cref="TrainingOptions.ResumeFrom"/> continues from one. Batch k is a function of (sampler seed, k)
+/// and libtorch is reseeded from (seed, step) before every step, so a run stopped at step k and resumed reaches the same
+/// G and D weights at step n, bit for bit, as one that never stopped (same machine and thread count). A non-finite loss throws
+/// <see cref="TrainingDivergedException"/> and leaves the last good checkpoint in place. The frozen VGG19 and NSE are not in
+/// the checkpoint: the resumed trainer reads them from their files as the first run did.
 /// </para>
 /// </summary>
 public static class SpsrTrainingRun
 {
-    /// <summary>Trains; a non-finite generator loss throws <see cref="TrainingDivergedException"/> naming the iteration.</summary>
+    /// <summary>
+    /// Trains; cancellation writes a checkpoint (when a path is set) and returns with <see cref="TrainingStopReason.Cancelled"/>.
+    /// A non-finite generator or discriminator loss throws <see cref="TrainingDivergedException"/> naming the step.
+    /// </summary>
     public static TrainingResult Run(SpsrGanTrainer trainer, PatchSampler data, TrainingOptions options,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -29,20 +38,44 @@ public static class SpsrTrainingRun
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         if (data.Scale != trainer.Options.Scale) throw new ArgumentException($"The data is cut for scale {data.Scale} but the SPSR options say ×{trainer.Options.Scale}.", nameof(data));
-        if (options.ResumeFrom is not null) throw new NotSupportedException("SPSR GAN runs do not resume from checkpoints; start a new run from the saved generator (--init).");
+        if (options.MaxSteps is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxSteps must be positive.");
+        if (options.MaxDuration is { } d && d <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(options), "MaxDuration must be positive.");
         long? maxSteps = options.MaxSteps ?? (options.MaxDuration is null ? trainer.Options.Iterations : null);
         SrNetwork generator = trainer.Generator;
+
+        long step = 0;
+        double elapsedBefore = 0;
+        string? lastGood = null;
+        long? lastGoodStep = null;
+        if (options.ResumeFrom is { } resume)
+        {
+            using var ckpt = Checkpoint.Load(resume);
+            ckpt.RequireKind(SpsrGanTrainer.CheckpointKind, $"an SPSR-{trainer.Options.Variant} GAN run");
+            if (ckpt.SamplerSeed != data.Seed)
+                throw new ArgumentException($"{resume}: the checkpoint's batches come from sampler seed {ckpt.SamplerSeed}, but this run's sampler has seed {data.Seed}; build the sampler with the checkpoint's seed to resume exactly.");
+            if (ckpt.NextBatch != ckpt.Step) throw new WeightsFormatException(resume, $"next batch {ckpt.NextBatch} does not follow step {ckpt.Step}");
+            trainer.Restore(ckpt);
+            step = ckpt.Step;
+            elapsedBefore = ckpt.ElapsedSeconds;
+            lastGood = resume;
+            lastGoodStep = step;
+        }
+
         var log = new TrainingLog(options.LogCsvPath, options.CurvesPngPath);
+        if (options.ResumeFrom is not null) log.LoadExisting(step);
         var clock = Stopwatch.StartNew();
+        var sinceCheckpoint = Stopwatch.StartNew();
         var sinceReport = Stopwatch.StartNew();
         var sinceLogWrite = Stopwatch.StartNew();
         var snapshots = options.Snapshot is null ? [] : options.SnapshotTimes.Order().ToList();
         int nextSnapshot = 0;
-        long step = 0, stepsAtReport = 0;
+        long stepsAtReport = step;
         double lossSum = 0, lastLoss = double.NaN;
         int lossCount = 0, logEvery = Math.Max(1, options.LogEvery);
         ValidationResult? lastValidation = null;
         TrainingStopReason reason;
+
+        double Elapsed() => elapsedBefore + clock.Elapsed.TotalSeconds;
 
         TrainingProgress Progress(string evt, double loss) => new()
         {
@@ -56,6 +89,18 @@ public static class SpsrTrainingRun
             LastValidation = lastValidation,
             Event = evt,
         };
+
+        void SaveCheckpoint()
+        {
+            if (options.CheckpointPath is not { } path) return;
+            // Never replace a good checkpoint by a bad one: weights that went non-finite are not saved.
+            if (!trainer.WeightsAreFinite()) throw new TrainingDivergedException(step, "the weights of G or a discriminator are not finite", lastGood, lastGoodStep);
+            trainer.SaveCheckpoint(path, new Checkpoint.State(step, options.Seed, data.Seed, step, Elapsed()), options.CheckpointMetadata);
+            lastGood = path;
+            lastGoodStep = step;
+            sinceCheckpoint.Restart();
+            progress?.Report(Progress("checkpoint", lastLoss));
+        }
 
         void Validate()
         {
@@ -71,28 +116,29 @@ public static class SpsrTrainingRun
             {
                 generator.train();
             }
-            log.Add(new TrainingLog.Row(step, clock.Elapsed.TotalSeconds, null, trainer.GeneratorLearningRate, lastValidation.Psnr, lastValidation.Ssim));
+            log.Add(new TrainingLog.Row(step, Elapsed(), null, trainer.GeneratorLearningRate, lastValidation.Psnr, lastValidation.Ssim));
             progress?.Report(Progress("validate", lastLoss));
         }
 
-        using (var prefetcher = new BatchPrefetcher(data.GetBatch, 0, options.PrefetchDepth))
+        try
         {
+            using var prefetcher = new BatchPrefetcher(data.GetBatch, step, options.PrefetchDepth);
             while (true)
             {
                 if (prefetcher.TakeUnlessStopped(step, maxSteps, options.MaxDuration, clock.Elapsed, cancellationToken, out var batch) is { } stop) { reason = stop; break; }
                 SpsrStepLosses losses;
                 using (var scope = NewDisposeScope())
                 {
+                    // Any randomness inside the step is a function of the step alone: resume needs no generator state.
                     manual_seed(SplitMix64.Mix(options.Seed, step, 0x5B5B));
                     var (lr, hr) = batch.ToTensors();
                     try
                     {
                         losses = trainer.Step(lr, hr);
                     }
-                    catch (InvalidOperationException e) when (e.Message.Contains("generator loss is", StringComparison.Ordinal))
+                    catch (TrainingDivergedException e)
                     {
-                        log.Write();
-                        throw new TrainingDivergedException(step + 1, e.Message, null, null);
+                        throw new TrainingDivergedException(step + 1, e.What, lastGood, lastGoodStep);
                     }
                 }
                 step++;
@@ -102,7 +148,7 @@ public static class SpsrTrainingRun
                 if (lossCount >= logEvery)
                 {
                     double mean = lossSum / lossCount;
-                    log.Add(new TrainingLog.Row(step, clock.Elapsed.TotalSeconds, mean, trainer.GeneratorLearningRate, null, null));
+                    log.Add(new TrainingLog.Row(step, Elapsed(), mean, trainer.GeneratorLearningRate, null, null));
                     progress?.Report(Progress("train", mean));
                     stepsAtReport = step;
                     sinceReport.Restart();
@@ -112,6 +158,7 @@ public static class SpsrTrainingRun
                     options.Snapshot!(generator, step, snapshots[nextSnapshot++]);
                 bool validated = options.ValidateEvery > 0 && step % options.ValidateEvery == 0;
                 if (validated) Validate();
+                if ((options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0) || sinceCheckpoint.Elapsed >= options.CheckpointInterval) SaveCheckpoint();
                 if (validated || sinceLogWrite.Elapsed >= options.LogWriteInterval)
                 {
                     log.Write();
@@ -119,10 +166,17 @@ public static class SpsrTrainingRun
                 }
             }
         }
-        if (lossCount > 0) log.Add(new TrainingLog.Row(step, clock.Elapsed.TotalSeconds, lossSum / lossCount, trainer.GeneratorLearningRate, null, null));
-        if (reason != TrainingStopReason.Cancelled && step > 0 && (options.ValidateEvery <= 0 || step % options.ValidateEvery != 0)) Validate();
+        catch (TrainingDivergedException)
+        {
+            log.Write(); // the curves up to the failure help to see why
+            throw;
+        }
+
+        if (lossCount > 0) log.Add(new TrainingLog.Row(step, Elapsed(), lossSum / lossCount, trainer.GeneratorLearningRate, null, null));
+        if (reason != TrainingStopReason.Cancelled && step > 0 && (lastValidation is null || options.ValidateEvery <= 0 || step % options.ValidateEvery != 0)) Validate();
+        SaveCheckpoint();
         log.Write();
         progress?.Report(Progress("done", lastLoss));
-        return new TrainingResult(step, reason, lastLoss, lastValidation, null, clock.Elapsed);
+        return new TrainingResult(step, reason, lastLoss, lastValidation, options.CheckpointPath is null ? null : lastGood, clock.Elapsed);
     }
 }

@@ -119,6 +119,7 @@ public sealed class Trainer
         if (_options.ResumeFrom is { } resume)
         {
             using var ckpt = Checkpoint.Load(resume);
+            ckpt.RequireKind(Checkpoint.NetworkKind, $"a single-network training run ({_network.GetName})");
             if (ckpt.SamplerSeed != _data.Seed)
                 throw new ArgumentException($"{resume}: the checkpoint's batches come from sampler seed {ckpt.SamplerSeed}, but this run's sampler has seed {_data.Seed}; build the sampler with the checkpoint's seed to resume exactly.");
             _network.load_state_dict(ckpt.ModelState, strict: true);

@@ -8,6 +8,9 @@ public sealed class TrainingDivergedException(long step, string what, string? la
     /// <summary>The step whose loss or gradient was not finite (1-based: the step that would have completed).</summary>
     public long Step { get; } = step;
 
+    /// <summary>What was not finite, e.g. "the loss is NaN".</summary>
+    public string What { get; } = what;
+
     public string? LastGoodCheckpoint { get; } = lastGoodCheckpoint;
     public long? LastGoodStep { get; } = lastGoodStep;
 }
