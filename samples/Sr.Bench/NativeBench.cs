@@ -54,17 +54,17 @@ public sealed unsafe class NativeBench : IBenchmark
         var tinyCpp = (delegate* unmanaged<int, double>)NativeLibrary.GetExport(lib, "srbench_tiny_us");
         var convCpp = (delegate* unmanaged<int, double>)NativeLibrary.GetExport(lib, "srbench_conv_ms");
         var (tinyPairs, convPairs) = RunPaired(o, tinyCpp, convCpp);
-        double tinyDiff = Median(tinyPairs.Select(p => p.Net - p.Cpp));
-        double convRatio = Median(convPairs.Select(p => p.Cpp / p.Net));
+        double tinyDiff = BenchStats.Median(tinyPairs.Select(p => p.Net - p.Cpp));
+        double convRatio = BenchStats.Median(convPairs.Select(p => p.Cpp / p.Net));
 
         output.WriteLine();
         output.WriteLine("| measure | libtorch from C++ | Sr.Torch (.NET) | binding vs C++ | target |");
         output.WriteLine("|---|---:|---:|---:|---|");
         output.WriteLine(Inv($"| tiny op `a.add(a)`, 1 element, result disposed; separate C++ program, best chunk of 1000 (mean) | {c.TinyBestUs:F3} µs ({c.TinyMeanUs:F3}) | {n.TinyBestUs:F3} µs ({n.TinyMeanUs:F3}) | {n.TinyBestUs - c.TinyBestUs:+0.000;-0.000} µs | |"));
-        output.WriteLine(Inv($"| same, in one process, median of {tinyPairs.Count} paired chunks of 1000 calls | {Median(tinyPairs.Select(p => p.Cpp)):F3} µs | {Median(tinyPairs.Select(p => p.Net)):F3} µs | {tinyDiff:+0.000;-0.000} µs | ≤ +2 µs: {(tinyDiff <= 2 ? "met" : "MISSED")} |"));
+        output.WriteLine(Inv($"| same, in one process, median of {tinyPairs.Count} paired chunks of 1000 calls | {BenchStats.Median(tinyPairs.Select(p => p.Cpp)):F3} µs | {BenchStats.Median(tinyPairs.Select(p => p.Net)):F3} µs | {tinyDiff:+0.000;-0.000} µs | ≤ +2 µs: {(tinyDiff <= 2 ? "met" : "MISSED")} |"));
         output.WriteLine(Inv($"| same, .NET results disposed by a `DisposeScope` every 100 calls; best chunk (mean) | {c.TinyBestUs:F3} µs ({c.TinyMeanUs:F3}) | {s.TinyBestUs:F3} µs ({s.TinyMeanUs:F3}) | {s.TinyBestUs - c.TinyBestUs:+0.000;-0.000} µs | |"));
         output.WriteLine(Inv($"| conv2d 64→64 3×3, 1×64×128×128 channels-last, {o.Threads} threads; separate C++ program, best call (mean) | {c.ConvBestMs:F2} ms = {gflop / c.ConvBestMs * 1e3:F0} GFLOP/s ({c.ConvMeanMs:F2} ms) | {n.ConvBestMs:F2} ms = {gflop / n.ConvBestMs * 1e3:F0} GFLOP/s ({n.ConvMeanMs:F2} ms) | {c.ConvBestMs / n.ConvBestMs:F3}× | |"));
-        output.WriteLine(Inv($"| same, in one process, median of {convPairs.Count} paired pairs of calls | {Median(convPairs.Select(p => p.Cpp)):F2} ms = {gflop / Median(convPairs.Select(p => p.Cpp)) * 1e3:F0} GFLOP/s | {Median(convPairs.Select(p => p.Net)):F2} ms = {gflop / Median(convPairs.Select(p => p.Net)) * 1e3:F0} GFLOP/s | {convRatio:F3}× throughput | ≥ 0.97×: {(convRatio >= 0.97 ? "met" : "MISSED")} |"));
+        output.WriteLine(Inv($"| same, in one process, median of {convPairs.Count} paired pairs of calls | {BenchStats.Median(convPairs.Select(p => p.Cpp)):F2} ms = {gflop / BenchStats.Median(convPairs.Select(p => p.Cpp)) * 1e3:F0} GFLOP/s | {BenchStats.Median(convPairs.Select(p => p.Net)):F2} ms = {gflop / BenchStats.Median(convPairs.Select(p => p.Net)) * 1e3:F0} GFLOP/s | {convRatio:F3}× throughput | ≥ 0.97×: {(convRatio >= 0.97 ? "met" : "MISSED")} |"));
         output.WriteLine();
         output.WriteLine("separate-program rounds, best (mean): C++ tiny µs | .NET tiny µs | .NET scoped µs | C++ conv ms | .NET conv ms");
         for (int r = 0; r < o.Rounds; r++)
@@ -72,8 +72,8 @@ public sealed unsafe class NativeBench : IBenchmark
             var (d, (p, q)) = (direct[r], binding[r]);
             output.WriteLine(Inv($"  {r + 1}: {d.TinyBestUs:F3} ({d.TinyMeanUs:F3}) | {p.TinyBestUs:F3} ({p.TinyMeanUs:F3}) | {q.TinyBestUs:F3} ({q.TinyMeanUs:F3}) | {d.ConvBestMs:F2} ({d.ConvMeanMs:F2}) | {p.ConvBestMs:F2} ({p.ConvMeanMs:F2})"));
         }
-        output.WriteLine(Inv($"paired conv ratios (C++ time / .NET time), quartiles: {Quantile(convPairs.Select(p => p.Cpp / p.Net), 0.25):F3} / {convRatio:F3} / {Quantile(convPairs.Select(p => p.Cpp / p.Net), 0.75):F3}"));
-        output.WriteLine(Inv($"paired tiny differences (.NET − C++ µs), quartiles: {Quantile(tinyPairs.Select(p => p.Net - p.Cpp), 0.25):F3} / {tinyDiff:F3} / {Quantile(tinyPairs.Select(p => p.Net - p.Cpp), 0.75):F3}"));
+        output.WriteLine(Inv($"paired conv ratios (C++ time / .NET time), quartiles: {BenchStats.Quantile(convPairs.Select(p => p.Cpp / p.Net), 0.25):F3} / {convRatio:F3} / {BenchStats.Quantile(convPairs.Select(p => p.Cpp / p.Net), 0.75):F3}"));
+        output.WriteLine(Inv($"paired tiny differences (.NET − C++ µs), quartiles: {BenchStats.Quantile(tinyPairs.Select(p => p.Net - p.Cpp), 0.25):F3} / {tinyDiff:F3} / {BenchStats.Quantile(tinyPairs.Select(p => p.Net - p.Cpp), 0.75):F3}"));
         return 0;
     }
 
@@ -113,15 +113,6 @@ public sealed unsafe class NativeBench : IBenchmark
 
     private static (double Cpp, double Net) Swap(double net, double cpp) => (cpp, net);
 
-    private static double Median(IEnumerable<double> values) => Quantile(values, 0.5);
-
-    private static double Quantile(IEnumerable<double> values, double q)
-    {
-        var v = values.Order().ToArray();
-        double pos = q * (v.Length - 1);
-        int lo = (int)Math.Floor(pos);
-        return lo + 1 < v.Length ? v[lo] + (pos - lo) * (v[lo + 1] - v[lo]) : v[lo];
-    }
 
     private static string LoadAverage()
     {

@@ -17,7 +17,8 @@ namespace Sr.Bench;
 /// </summary>
 /// <remarks>
 /// Arguments: --threads N (2) --size S (256, LR edge) --scale s (2) --batch B (16) --patch P (48, HR edge)
-/// --repeats R (2 timed inferences after a warm-up) --steps K (3 timed training steps after a warm-up)
+/// --repeats R (2 timed inferences after a warm-up) --steps K (3 timed training steps after a warm-up) --rounds Q (1: measure
+/// SrMlNet then PyTorch Q times, alternating, and report the median of each side, so that drifts of the machine hit both)
 /// --models a,b (default: the networks of issue #4 that the PyTorch script also has; RRDBNet/SPSR are `bench spsr`) --python PATH (/usr/bin/python3; "none" skips the reference).
 /// </remarks>
 public sealed class NetworksBench : IBenchmark
@@ -43,13 +44,15 @@ public sealed class NetworksBench : IBenchmark
         int patch = int.Parse(Arg("--patch", "48"), CultureInfo.InvariantCulture);
         int repeats = int.Parse(Arg("--repeats", "2"), CultureInfo.InvariantCulture);
         int steps = int.Parse(Arg("--steps", "3"), CultureInfo.InvariantCulture);
+        int rounds = int.Parse(Arg("--rounds", "1"), CultureInfo.InvariantCulture);
         string python = Arg("--python", "/usr/bin/python3");
         var only = Arg("--models", string.Join(',', ReferenceModels)).Split(',', StringSplitOptions.RemoveEmptyEntries);
         string script = Path.Combine(BenchPaths.RepoRoot(), "scripts", "bench_networks_pytorch.py");
 
         set_num_threads(threads);
         output.WriteLine($"networks: ×{scale}, inference on 1×C×{size}×{size} LR (median of {repeats} after a warm-up), training on batch {batch} of {patch}×{patch} HR " +
-                         $"(mean of {steps} steps after a warm-up), threads {threads} on both sides; libtorch {version}");
+                         $"(mean of {steps} steps after a warm-up), threads {threads} on both sides; libtorch {version}" +
+                         (rounds > 1 ? $"; median of {rounds} alternating rounds per side" : ""));
         output.WriteLine();
         output.WriteLine("| network | params | SrMlNet infer (s) | PyTorch infer (s) | speed-up | SrMlNet train (steps/s) | PyTorch train (steps/s) | speed-up |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -58,11 +61,17 @@ public sealed class NetworksBench : IBenchmark
             if (!only.Contains(info.Name)) continue;
             manual_seed(1);
             using var net = info.Create(scale, null);
-            double infer = TimeInference(net, size, repeats);
-            double train = TrainStepsPerSecond(net, batch, patch, steps);
-            JsonObject? reference = python == "none" ? null : RunPython(python, script, info.Name, threads, size, scale, batch, patch, repeats, steps, output);
-            double? pyInfer = reference?["infer_s"]?.GetValue<double>();
-            double? pyTrain = reference?["train_steps_per_s"]?.GetValue<double>();
+            var ours = new List<(double infer, double train)>();
+            var theirs = new List<(double infer, double train)>();
+            for (int round = 0; round < Math.Max(1, rounds); round++)
+            {
+                ours.Add((TimeInference(net, size, repeats), TrainStepsPerSecond(net, batch, patch, steps)));
+                var reference = python == "none" ? null : RunPython(python, script, info.Name, threads, size, scale, batch, patch, repeats, steps, output);
+                if (reference is not null) theirs.Add((reference["infer_s"]!.GetValue<double>(), reference["train_steps_per_s"]!.GetValue<double>()));
+            }
+            double infer = BenchStats.Median(ours.Select(o => o.infer)), train = BenchStats.Median(ours.Select(o => o.train));
+            double? pyInfer = theirs.Count == 0 ? null : BenchStats.Median(theirs.Select(t => t.infer));
+            double? pyTrain = theirs.Count == 0 ? null : BenchStats.Median(theirs.Select(t => t.train));
             string F3(double? v) => v is double d ? d.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
             string Ratio(double? v) => v is double d ? d.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "n/a";
             output.WriteLine($"| {info.Name} | {net.ParameterCount():N0} | {F3(infer)} | {F3(pyInfer)} | {Ratio(pyInfer / infer)} | {F3(train)} | {F3(pyTrain)} | {Ratio(train / pyTrain)} |");
@@ -70,6 +79,7 @@ public sealed class NetworksBench : IBenchmark
         }
         return 0;
     }
+
 
     private static double TimeInference(SrNetwork net, int size, int repeats)
     {

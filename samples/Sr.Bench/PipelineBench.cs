@@ -74,17 +74,11 @@ public sealed class PipelineBench : IBenchmark
             if (i % 2 == 0) { direct.Add(Direct()); pipeline.Add(Pipeline()); }
             else { pipeline.Add(Pipeline()); direct.Add(Direct()); }
         }
-        double md = Median(direct), mp = Median(pipeline), overhead = (mp / md - 1) * 100;
+        double md = BenchStats.Median(direct), mp = BenchStats.Median(pipeline), overhead = (mp / md - 1) * 100;
         output.WriteLine($"| benchmark | images | threads | direct (s, median of {repeats}) | pipeline (s) | overhead |");
         output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| pipeline: rsrnet-sr ×3 on Set14 Y | {rows.Count} | {threads} | {md:F3} | {mp:F3} | {overhead:+0.0;-0.0}% |"));
         foreach (var r in rows) r.LR?.Dispose();
         return 0;
-    }
-
-    private static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
     }
 }
