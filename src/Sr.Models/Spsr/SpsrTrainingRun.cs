@@ -4,7 +4,6 @@ using System.Diagnostics;
 using Sr.Models.Networks;
 using Sr.Models.Training;
 using Sr.Torch;
-using Sr.Torch.Serialization;
 using static Sr.Torch.torch;
 
 namespace Sr.Models.Spsr;
@@ -49,14 +48,7 @@ public static class SpsrTrainingRun
         long? lastGoodStep = null;
         if (options.ResumeFrom is { } resume)
         {
-            using var ckpt = Checkpoint.Load(resume);
-            ckpt.RequireKind(SpsrGanTrainer.CheckpointKind, $"an SPSR-{trainer.Options.Variant} GAN run");
-            if (ckpt.SamplerSeed != data.Seed)
-                throw new ArgumentException($"{resume}: the checkpoint's batches come from sampler seed {ckpt.SamplerSeed}, but this run's sampler has seed {data.Seed}; build the sampler with the checkpoint's seed to resume exactly.");
-            if (ckpt.NextBatch != ckpt.Step) throw new WeightsFormatException(resume, $"next batch {ckpt.NextBatch} does not follow step {ckpt.Step}");
-            trainer.Restore(ckpt);
-            step = ckpt.Step;
-            elapsedBefore = ckpt.ElapsedSeconds;
+            (step, elapsedBefore) = Checkpoint.Resume(resume, SpsrGanTrainer.CheckpointKind, $"an SPSR-{trainer.Options.Variant} GAN run", data.Seed, trainer.Restore);
             lastGood = resume;
             lastGoodStep = step;
         }

@@ -85,6 +85,24 @@ public sealed class Checkpoint : IDisposable
     /// <summary>The position of a training run.</summary>
     public sealed record State(long Step, long Seed, long SamplerSeed, long NextBatch, double ElapsedSeconds);
 
+    /// <summary>
+    /// Opens <paramref name="path"/> to resume a run of <paramref name="kind"/> (described as <paramref name="run"/> in errors):
+    /// checks the kind, that the run's batches come from the same sampler seed and that the next batch follows the step, then
+    /// lets <paramref name="restore"/> load the states; returns the step the run continues from and the seconds it had spent.
+    /// The training loops (<see cref="Trainer"/>, SPSR's GAN run) share this so that they resume alike.
+    /// </summary>
+    public static (long Step, double ElapsedSeconds) Resume(string path, string kind, string run, long samplerSeed, Action<Checkpoint> restore)
+    {
+        ArgumentNullException.ThrowIfNull(restore);
+        using var ckpt = Load(path);
+        ckpt.RequireKind(kind, run);
+        if (ckpt.SamplerSeed != samplerSeed)
+            throw new ArgumentException($"{path}: the checkpoint's batches come from sampler seed {ckpt.SamplerSeed}, but this run's sampler has seed {samplerSeed}; build the sampler with the checkpoint's seed to resume exactly.");
+        if (ckpt.NextBatch != ckpt.Step) throw new WeightsFormatException(path, $"next batch {ckpt.NextBatch} does not follow step {ckpt.Step}");
+        restore(ckpt);
+        return (ckpt.Step, ckpt.ElapsedSeconds);
+    }
+
     /// <summary>Saves a <see cref="NetworkKind"/> checkpoint: <paramref name="network"/> as "model.*", <paramref name="optimizer"/> as "optim.*".</summary>
     public static void Save(string path, torch.nn.Module network, torch.optim.Optimizer optimizer, State state, IReadOnlyDictionary<string, string>? metadata = null) =>
         Save(path, network, optimizer, state, metadata, wrap: null);

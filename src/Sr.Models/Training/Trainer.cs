@@ -118,15 +118,11 @@ public sealed class Trainer
         long? lastGoodStep = null;
         if (_options.ResumeFrom is { } resume)
         {
-            using var ckpt = Checkpoint.Load(resume);
-            ckpt.RequireKind(Checkpoint.NetworkKind, $"a single-network training run ({_network.GetName})");
-            if (ckpt.SamplerSeed != _data.Seed)
-                throw new ArgumentException($"{resume}: the checkpoint's batches come from sampler seed {ckpt.SamplerSeed}, but this run's sampler has seed {_data.Seed}; build the sampler with the checkpoint's seed to resume exactly.");
-            _network.load_state_dict(ckpt.ModelState, strict: true);
-            optimizer.load_state_dict(ckpt.OptimizerState);
-            step = ckpt.Step;
-            elapsedBefore = ckpt.ElapsedSeconds;
-            if (ckpt.NextBatch != step) throw new Sr.Torch.Serialization.WeightsFormatException(resume, $"next batch {ckpt.NextBatch} does not follow step {step}");
+            (step, elapsedBefore) = Checkpoint.Resume(resume, Checkpoint.NetworkKind, $"a single-network training run ({_network.GetName})", _data.Seed, ckpt =>
+            {
+                _network.load_state_dict(ckpt.ModelState, strict: true);
+                optimizer.load_state_dict(ckpt.OptimizerState);
+            });
             lastGood = resume;
             lastGoodStep = step;
         }
