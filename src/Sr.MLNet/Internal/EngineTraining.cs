@@ -20,7 +20,7 @@ internal static class EngineTraining
     public static SrNetwork Train(ModelInfo info, int scale, TrainingRecipe recipe, int seed, IReadOnlyList<Tensor> hrImages, int minSide,
         IDegradation lrSource, int? hrPatchSize, int? batchSize, JsonObject? networkOptions, long? maxSteps, TimeSpan? maxDuration,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, ITrainingObjective? objective = null,
-        Action<SrNetwork>? checkNetwork = null, SpsrOptions? spsr = null, string? initialWeights = null)
+        Action<SrNetwork>? checkNetwork = null, SpsrOptions? spsr = null, string? initialWeights = null, IReadOnlyList<Tensor>? boundaries = null)
     {
         int hrPatch = hrPatchSize ?? Math.Min(recipe.HrPatchSize, minSide);
         hrPatch -= hrPatch % scale;
@@ -30,7 +30,7 @@ internal static class EngineTraining
             BatchSize = batchSize ?? recipe.BatchSize,
             Augment = recipe.Augment,
             Seed = seed,
-        });
+        }, boundaries);
         torch.manual_seed((ulong)seed);
         var network = ModelRegistry.Create(info.Name, scale, networkOptions);
         try

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Sr.Models;
+using Sr.Models.Networks;
 using Sr.Models.Registry;
 using Sr.Models.Spsr;
 using Sr.Models.Training;
@@ -77,6 +78,12 @@ public sealed class SuperResolutionEstimator : IEstimator<SuperResolutionTransfo
         public SpsrOptions? Spsr { get; set; }
         /// <summary>A model file (.srm) whose weights start training: the same network (fine-tuning), or an rrdbnet for SPSR's generator (by name and shape).</summary>
         public string? InitialWeights { get; set; }
+        /// <summary>
+        /// Boundary maps for lsp-hsp, as <c>sr train --boundaries</c>: a folder with one gray map per training image, found by the
+        /// file name of the row's HR image (its <see cref="SrImage.Source"/>). Rows must hold whole (mod-cropped) images, not
+        /// ExtractPatches patches, so that each map lines up with its image. Null: Sobel edges of the HR patches.
+        /// </summary>
+        public string? BoundaryFolder { get; set; }
         public IProgress<TrainingProgress>? Progress { get; set; }
         public CancellationToken CancellationToken { get; set; }
     }
@@ -119,6 +126,7 @@ public sealed class SuperResolutionEstimator : IEstimator<SuperResolutionTransfo
         var recipe = _options.Recipe ?? info.RecipeFor(scale);
         var pairs = new PairedLowResolution();
         var hrImages = new List<Tensor>();
+        List<Tensor>? boundaries = _options.BoundaryFolder is null ? null : [];
         try
         {
             int minSide = int.MaxValue;
@@ -136,6 +144,7 @@ public sealed class SuperResolutionEstimator : IEstimator<SuperResolutionTransfo
                         throw new InvalidOperationException($"{hr.Source ?? "row " + cursor.Position}: HR {hr.Width}×{hr.Height} is not ×{scale} of LR {lr.Width}×{lr.Height}; mod-crop the HR and degrade it by {scale}.");
                     if (hr.ColorSpace != info.ColorSpace || lr.ColorSpace != info.ColorSpace)
                         throw new InvalidOperationException($"{hr.Source ?? "row " + cursor.Position}: model '{info.Name}' trains on {info.ColorSpace} images, got {lr.ColorSpace} LR / {hr.ColorSpace} HR.");
+                    if (boundaries is not null) boundaries.Add(BoundaryFor(hr, scale, cursor.Position));
                     pairs.Add(hr.Pixels, lr.Pixels);
                     hrImages.Add(hr.Pixels.squeeze(0).clone().DetachFromDisposeScope());
                     minSide = Math.Min(minSide, Math.Min(hr.Height, hr.Width));
@@ -147,13 +156,32 @@ public sealed class SuperResolutionEstimator : IEstimator<SuperResolutionTransfo
             var spsr = SpsrModels.IsGan(info.Name) ? SpsrModels.TrainingOptions(info.Name, scale, _options.NetworkOptions, _options.Spsr) : null;
             var network = EngineTraining.Train(info, scale, recipe, seed, hrImages, minSide, pairs, _options.HrPatchSize, _options.BatchSize,
                 _options.NetworkOptions, _options.MaxSteps, _options.MaxDuration, _options.Progress, _options.CancellationToken,
-                spsr: spsr, initialWeights: _options.InitialWeights);
+                spsr: spsr, initialWeights: _options.InitialWeights, boundaries: boundaries);
             return new SuperResolutionTransformer(info.Name, network, _options.NetworkOptions, _options.TileSize, _options.OutputColumnName, _options.InputColumnName);
         }
         finally
         {
             pairs.Clear();
             foreach (var t in hrImages) t.Dispose();
+            foreach (var t in boundaries ?? []) t.Dispose();
         }
+    }
+
+    /// <summary>The boundary map of a training row's HR image, mod-cropped as the image was (bottom/right, less than the scale).</summary>
+    private Tensor BoundaryFor(SrImage hr, int scale, long row)
+    {
+        var folder = _options.BoundaryFolder!;
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: boundary map folder does not exist.");
+        var source = hr.Source ?? throw new InvalidOperationException($"row {row}: BoundaryFolder needs to know the HR image's file (SrImage.Source) to find its boundary map.");
+        var file = BoundaryMaps.FindFile(folder, source) ?? throw new FileNotFoundException($"{folder}: no boundary map for {Path.GetFileName(source)} (row {row}); every training image needs <stem>.png there.");
+        var map = BoundaryMaps.ReadFile(file);
+        long h = map.size(1), w = map.size(2);
+        if (h < hr.Height || w < hr.Width || h - hr.Height >= scale || w - hr.Width >= scale)
+        {
+            map.Dispose();
+            throw new InvalidDataException($"{file}: the boundary map is {w}×{h} but row {row}'s HR image is {hr.Width}×{hr.Height}; boundary maps need whole images " +
+                "(mod-cropped at most), not ExtractPatches patches.");
+        }
+        using (map) return map.narrow(1, 0, hr.Height).narrow(2, 0, hr.Width).contiguous().DetachFromDisposeScope();
     }
 }

@@ -38,13 +38,24 @@ public static class BoundaryMaps
     /// </summary>
     public static Tensor ReadFile(string path, long height, long width)
     {
+        var map = ReadFile(path);
+        if (map.size(1) != height || map.size(2) != width)
+        {
+            var message = $"{path}: the boundary map is {map.size(2)}×{map.size(1)}, but its training image is {width}×{height}; both must have the same size.";
+            map.Dispose();
+            throw new InvalidDataException(message);
+        }
+        return map;
+    }
+
+    /// <summary>A boundary map file of any size as 1×H×W float32 (see <see cref="ReadFile(string, long, long)"/>).</summary>
+    public static Tensor ReadFile(string path)
+    {
         ArgumentNullException.ThrowIfNull(path);
         using var image = ImageFile.Read(path);
         using var converted = ImageTensor.FromDecoded(image);
         using var scope = NewDisposeScope();
         var x = converted.Image; // 1×C×H×W in [0,1], alpha removed
-        if (x.size(2) != height || x.size(3) != width)
-            throw new InvalidDataException($"{path}: the boundary map is {x.size(3)}×{x.size(2)}, but its training image is {width}×{height}; both must have the same size.");
         if (x.size(1) == 3)
         {
             double spread = (x - x.narrow(1, 0, 1)).abs().max().item<double>();
