@@ -2,6 +2,7 @@ using System.CommandLine;
 using Sr.Models;
 using Sr.Models.Evaluation;
 using Sr.Models.Imaging;
+using Sr.Models.Inference;
 
 namespace Sr.Cli.Commands;
 
@@ -17,7 +18,7 @@ public static class EvalCommand
         var data = new Option<string>("--data") { Description = "A folder of HR images, or a dataset manifest (data-manifests/NAME.json).", Required = true };
         var scale = new Option<int>("--scale") { Description = "The upscaling factor (2, 3, 4, …).", Required = true };
         var protocol = new Option<string>("--protocol") { Description = "y-shave (default; the papers' tables), rgb-shave, ntire-rgb (RGB, shave 6+s), spsr (Y, SSIM with automatic downsampling).", DefaultValueFactory = _ => "y-shave" };
-        var degradation = new Option<string>("--degradation") { Description = "How LR is made: bicubic (default), bilinear, nearest, bd, blur:σ[:k], noise:σ, jpeg:q.", DefaultValueFactory = _ => "bicubic" };
+        var degradation = new Option<string>("--degradation") { Description = "How LR is made: bicubic (default), bilinear, nearest, bd, blur:σ[:k], noise:σ, jpeg:q, or own (the model's learned down-scaler: rsrnet).", DefaultValueFactory = _ => "bicubic" };
         var seed = new Option<long>("--seed") { Description = "Seed of a random degradation (noise); image i uses seed + i.", DefaultValueFactory = _ => 0 };
         var dataRoot = new Option<string?>("--data-root") { Description = "Where a manifest's folder lies (default: ../shared/data next to the repository, else the current folder)." };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON here." };
@@ -59,7 +60,13 @@ public static class EvalCommand
             if (cropImages < 0) throw new ArgumentException($"--report-images must be ≥ 0, got {cropImages}.");
             var page = parse.GetValue(htmlReport) is { } reportDir ? new HtmlReport(reportDir, cropImages) : null;
             // The page's crops come from the evaluation itself (no second run of the method).
-            var evaluator = new SrEvaluator(proto, Degradations.Parse(parse.GetValue(degradation)!), parse.GetValue(seed)) { ImageObserver = page is null ? null : page.Add };
+            // "own": the model's learned down-scaler makes the LR (RSRNet's protocol), instead of a fixed degradation.
+            var degradationName = parse.GetValue(degradation)!;
+            IDegradation lrFrom = string.Equals(degradationName, "own", StringComparison.OrdinalIgnoreCase)
+                ? new LearnedReduction((method as NetworkSuperResolver)?.Network
+                    ?? throw new ArgumentException($"--degradation own needs a network model with a learned down-scaler (rsrnet), not '{modelName}'."))
+                : Degradations.Parse(degradationName);
+            var evaluator = new SrEvaluator(proto, lrFrom, parse.GetValue(seed)) { ImageObserver = page is null ? null : page.Add };
 
             using var cts = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
