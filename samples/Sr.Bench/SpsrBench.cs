@@ -124,8 +124,8 @@ public sealed class SpsrBench : IBenchmark
     private static int Nse(int steps, int batch, int patch, int evalPatch, string tasks, double pLr, double jLr, TextWriter output)
     {
         var data = BenchPaths.SharedData();
-        var train = LoadFolder(Path.Combine(data, "BSD200"));
-        var heldOut = LoadFolder(Path.Combine(data, "BSD100"));
+        var train = StructureLearning.ReadFolder(Path.Combine(data, "BSD200"));
+        var heldOut = StructureLearning.ReadFolder(Path.Combine(data, "BSD100"));
         output.WriteLine($"NSE training: {train.Count} BSD200 images, {steps} steps × batch {batch} × {patch}² patches; held out: {heldOut.Count} BSD100 images, {evalPatch}² patches");
         output.WriteLine("| extractor | task | lr | train s | top-1 held-out | chance | negatives / target |");
         output.WriteLine("|---|---|---|---|---|---|---|");
@@ -147,12 +147,5 @@ public sealed class SpsrBench : IBenchmark
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);
-    }
-
-    private static List<Tensor> LoadFolder(string folder)
-    {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Data folder '{folder}' is missing (see ../shared/data/SOURCES.md).");
-        return [.. Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".bmp", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal).Select(StructureLearning.ReadRgb)];
     }
 }

@@ -57,13 +57,7 @@ internal static class StructureTraining
             var text = a.Options is { } o && o.StartsWith('@') ? File.ReadAllText(o[1..]) : a.Options;
             var json = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject ?? throw new JsonException("the options must be a JSON object");
             // The user's fields over the paper's settings for this task (e.g. jigsaw's lr 1e-4). Enums are numbers: Sampling 0 = horizontal, 1 = vertical, 2 = cross.
-            var merged = JsonSerializer.SerializeToNode(paper)!.AsObject();
-            foreach (var (key, value) in json ?? [])
-            {
-                foreach (var same in merged.Select(p => p.Key).Where(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase)).ToList()) merged.Remove(same);
-                merged[key] = value?.DeepClone();
-            }
-            options = ModelOptions.Bind<StructureLearningOptions>(name, merged);
+            options = ModelOptions.Bind(name, json, paper);
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
@@ -81,8 +75,8 @@ internal static class StructureTraining
             MaxDuration = a.Minutes is double m ? TimeSpan.FromMinutes(m) : null,
         };
 
-        var train = ReadFolder(a.Data);
-        var heldOut = a.Val is null ? [] : ReadFolder(a.Val).Take(a.ValImages).ToList();
+        var train = StructureLearning.ReadFolder(a.Data);
+        var heldOut = a.Val is null ? [] : StructureLearning.ReadFolder(a.Val).Take(a.ValImages).ToList();
         try
         {
             stdout.WriteLine($"training {name} ({options.Task}{(task == StructureLearningTask.ContrastivePrediction ? $", {options.Sampling} sampling, τ {options.Tau:G}" : "")}) on {train.Count} images of {a.Data}: " +
@@ -145,25 +139,6 @@ internal static class StructureTraining
         finally
         {
             foreach (var t in train.Concat(heldOut)) t.Dispose();
-        }
-    }
-
-    /// <summary>Every image of a folder as 3×H×W RGB; a file that cannot be read is an error naming it.</summary>
-    private static List<Tensor> ReadFolder(string folder)
-    {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: folder does not exist.");
-        var files = PatchSampler.ImageFilesIn(folder);
-        if (files.Count == 0) throw new ArgumentException($"{folder}: contains no image files.");
-        var images = new List<Tensor>();
-        try
-        {
-            foreach (var f in files) images.Add(StructureLearning.ReadRgb(f));
-            return images;
-        }
-        catch
-        {
-            foreach (var t in images) t.Dispose();
-            throw;
         }
     }
 

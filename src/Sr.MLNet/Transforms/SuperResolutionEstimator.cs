@@ -127,6 +127,8 @@ public sealed class SuperResolutionEstimator : IEstimator<SuperResolutionTransfo
         var pairs = new PairedLowResolution();
         var hrImages = new List<Tensor>();
         List<Tensor>? boundaries = _options.BoundaryFolder is null ? null : [];
+        if (_options.BoundaryFolder is { } boundaryFolder && !Directory.Exists(boundaryFolder))
+            throw new DirectoryNotFoundException($"{boundaryFolder}: boundary map folder does not exist.");
         try
         {
             int minSide = int.MaxValue;
@@ -171,7 +173,6 @@ public sealed class SuperResolutionEstimator : IEstimator<SuperResolutionTransfo
     private Tensor BoundaryFor(SrImage hr, int scale, long row)
     {
         var folder = _options.BoundaryFolder!;
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: boundary map folder does not exist.");
         var source = hr.Source ?? throw new InvalidOperationException($"row {row}: BoundaryFolder needs to know the HR image's file (SrImage.Source) to find its boundary map.");
         var file = BoundaryMaps.FindFile(folder, source) ?? throw new FileNotFoundException($"{folder}: no boundary map for {Path.GetFileName(source)} (row {row}); every training image needs <stem>.png there.");
         var map = BoundaryMaps.ReadFile(file);

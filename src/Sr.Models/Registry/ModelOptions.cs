@@ -29,6 +29,23 @@ public static class ModelOptions
         }
     }
 
+    /// <summary>
+    /// The options record from <paramref name="json"/> laid over <paramref name="defaults"/> (not over <c>new T()</c>): fields the
+    /// JSON names (any letter case) replace the defaults' values, the others keep them (e.g. a task's paper settings).
+    /// </summary>
+    public static T Bind<T>(string model, JsonObject? json, T defaults) where T : new()
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        if (json is null) return defaults;
+        var merged = JsonSerializer.SerializeToNode(defaults, Json)!.AsObject();
+        foreach (var (key, value) in json)
+        {
+            foreach (var same in merged.Select(p => p.Key).Where(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase)).ToList()) merged.Remove(same);
+            merged[key] = value?.DeepClone();
+        }
+        return Bind<T>(model, merged);
+    }
+
     /// <summary>The defaults of an options record as JSON (what an options file starts from).</summary>
     public static JsonObject Defaults(Type optionsType) =>
         JsonSerializer.SerializeToNode(Activator.CreateInstance(optionsType), optionsType, Json)!.AsObject();

@@ -165,4 +165,24 @@ public static class StructureLearning
 
     /// <summary>Reads an image file as a 3×H×W float tensor in [0,1] (grey images are repeated to RGB; alpha is dropped).</summary>
     public static Tensor ReadRgb(string path) => PatchSampler.LoadImage(path, ColorSpace.Rgb);
+
+    /// <summary>Every image file of <paramref name="folder"/> (sorted by name) as 3×H×W RGB; a file that cannot be read is an error naming it.</summary>
+    public static List<Tensor> ReadFolder(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: folder does not exist.");
+        var files = PatchSampler.ImageFilesIn(folder);
+        if (files.Count == 0) throw new ArgumentException($"{folder}: contains no image files.");
+        var images = new List<Tensor>();
+        try
+        {
+            foreach (var f in files) images.Add(ReadRgb(f));
+            return images;
+        }
+        catch
+        {
+            foreach (var t in images) t.Dispose();
+            throw;
+        }
+    }
 }

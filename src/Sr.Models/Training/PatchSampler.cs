@@ -121,11 +121,12 @@ public sealed class PatchSampler
             if (options.BoundaryFolder is { } folder)
             {
                 if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: boundary map folder does not exist.");
-                var missing = files.Where(f => BoundaryMaps.FindFile(folder, f) is null).Select(Path.GetFileName).ToList();
+                var maps = files.Select(f => BoundaryMaps.FindFile(folder, f)).ToList();
+                var missing = files.Where((_, i) => maps[i] is null).Select(Path.GetFileName).ToList();
                 if (missing.Count > 0)
                     throw new FileNotFoundException($"{folder}: no boundary map for {missing.Count} of {files.Count} training images " +
                         $"({string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? ", …" : "")}); every image needs <stem>.png (or another image type) there.");
-                foreach (var (f, chw) in images) boundaries!.Add(BoundaryMaps.ReadFile(BoundaryMaps.FindFile(folder, f)!, chw.shape[1], chw.shape[2]));
+                for (int i = 0; i < images.Count; i++) boundaries!.Add(BoundaryMaps.ReadFile(maps[i]!, images[i].Item2.shape[1], images[i].Item2.shape[2]));
             }
             return new PatchSampler(images, scale, colorSpace == ColorSpace.Y ? 1 : 3, degradation, options, source ?? "training file list", boundaries);
         }
