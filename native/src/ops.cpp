@@ -146,6 +146,7 @@ SR_API int sr_inplace_unary(int op, TH a) {
 }
 SR_API int sr_addcmul_(TH t, TH a, TH b, double value) { SR_STATUS(t->addcmul_(*a, *b, value)) }
 SR_API int sr_addcdiv_(TH t, TH a, TH b, double value) { SR_STATUS(t->addcdiv_(*a, *b, value)) }
+SR_API TH sr_addcdiv(TH t, TH a, TH b, double value) { SR_TENSOR(at::addcdiv(*t, *a, *b, value)) }
 SR_API int sr_lerp_(TH t, TH end, double weight) { SR_STATUS(t->lerp_(*end, weight)) }
 // init: 0 uniform_(a,b) 1 normal_(mean=a,std=b)
 SR_API int sr_random_(TH t, int kind, double a, double b) {
@@ -218,6 +219,7 @@ SR_API TH sr_einsum(const char* eq, const TH* list, int n) { SR_TENSOR(at::einsu
 SR_API TH sr_gather(TH x, int64_t dim, TH index) { SR_TENSOR(x->gather(dim, *index)) }
 SR_API TH sr_scatter(TH x, int64_t dim, TH index, TH src) { SR_TENSOR(x->scatter(dim, *index, *src)) }
 SR_API TH sr_scatter_add(TH x, int64_t dim, TH index, TH src) { SR_TENSOR(x->scatter_add(dim, *index, *src)) }
+SR_API int sr_scatter_add_(TH x, int64_t dim, TH index, TH src) { SR_STATUS(x->scatter_add_(dim, *index, *src)) }
 SR_API TH sr_index_add(TH x, int64_t dim, TH index, TH src, double alpha) { SR_TENSOR(x->index_add(dim, *index, *src, num(alpha))) }
 SR_API TH sr_nonzero(TH x) { SR_TENSOR(x->nonzero()) }
 SR_API TH sr_one_hot(TH x, int64_t classes) { SR_TENSOR(at::one_hot(*x, classes)) }

@@ -46,6 +46,8 @@ public unsafe partial class Tensor
     public Tensor gather(long dim, Tensor index) => From(sr_gather(Handle, dim, index.Handle));
     public Tensor scatter(long dim, Tensor index, Tensor src) => From(sr_scatter(Handle, dim, index.Handle, src.Handle));
     public Tensor scatter_add(long dim, Tensor index, Tensor src) => From(sr_scatter_add(Handle, dim, index.Handle, src.Handle));
+    /// <summary>In place (recorded by autograd like torch's): adds src into this tensor at index along dim.</summary>
+    public Tensor scatter_add_(long dim, Tensor index, Tensor src) { Check.Status(sr_scatter_add_(Handle, dim, index.Handle, src.Handle)); return this; }
     public Tensor index_add(long dim, Tensor index, Tensor source, double alpha = 1) => From(sr_index_add(Handle, dim, index.Handle, source.Handle, alpha));
     public Tensor nonzero() => From(sr_nonzero(Handle));
     public Tensor masked_fill(Tensor mask, double value) => From(sr_masked_fill(Handle, mask.Handle, value));
@@ -117,7 +119,8 @@ public unsafe partial class Tensor
     public Tensor softmax(long dim) => From(sr_softmax(Handle, dim, 0));
     public Tensor log_softmax(long dim) => From(sr_softmax(Handle, dim, 1));
 
-    // ---- in-place (no autograd history is wanted here: optimizers and initialisers use them under no_grad) ----
+    // ---- in-place: autograd records them as torch does (optimizers and initialisers call them under no_grad; a network may
+    // use one where the backward pass does not need the overwritten values, e.g. relu_ after a convolution) ----
     private Tensor IB(InplaceBinary op, Tensor other, double alpha = 1) { Check.Status(sr_inplace_binary((int)op, Handle, other.Handle, alpha)); return this; }
     private Tensor IS(InplaceScalar op, double s) { Check.Status(sr_inplace_scalar((int)op, Handle, s)); return this; }
     private Tensor IU(InplaceUnary op) { Check.Status(sr_inplace_unary((int)op, Handle)); return this; }

@@ -190,6 +190,8 @@ public static unsafe partial class torch
     public static Tensor cat(IReadOnlyList<Tensor> tensors, long dim = 0) => Join(tensors, dim, stack: false);
     public static Tensor stack(IReadOnlyList<Tensor> tensors, long dim = 0) => Join(tensors, dim, stack: true);
     public static Tensor where(Tensor condition, Tensor x, Tensor y) => Tensor.From(sr_where(condition.Handle, x.Handle, y.Handle));
+    /// <summary>input + value · t1 / t2 in one pass, broadcast (torch.addcdiv).</summary>
+    public static Tensor addcdiv(Tensor input, Tensor t1, Tensor t2, double value = 1) => Tensor.From(sr_addcdiv(input.Handle, t1.Handle, t2.Handle, value));
     public static Tensor matmul(Tensor a, Tensor b) => a.matmul(b);
     public static Tensor einsum(string equation, params Tensor[] operands)
     {

@@ -82,6 +82,52 @@ public class NetworksLspHspTests
     }
 
     [Fact]
+    public void Shepard_layer_equals_eq3_written_out_with_and_without_autograd_and_so_do_its_gradients()
+    {
+        // The layer fuses and works in place (scatter_add_, addcdiv, clamp_ without autograd); Eq. (3) written out with
+        // plain out-of-place ops must give the same values and the same gradients (to float rounding: addcdiv rounds once).
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        var layer = new LspHsp.ShepardDeconvolution(3, 2, 5);
+        using var net = new LspHsp(2);
+        var lr = rand(2, 1, 7, 6);
+        var positions = net.PlacementIndices(lr);
+        var features = rand(2, 3, 7, 6).requires_grad_();
+        var p = layer.parameters().ToArray();
+        var (weight, bias) = (p[0], p[1]);
+
+        Tensor WrittenOut()
+        {
+            long n = 2, c = 3, hw = 42;
+            var index = positions.unsqueeze(1);
+            var placed = zeros(n, c, 14 * 12).scatter_add(2, index.expand(n, c, hw), features.reshape(n, c, hw)).reshape(n, c, 14, 12);
+            var indicator = zeros(n, 1, 14 * 12).scatter_add(2, index, ones(n, 1, hw)).reshape(n, 1, 14, 12);
+            var k = weight.abs();
+            var num = nn.functional.conv2d(placed, k, null, 1, 2);
+            var den = nn.functional.conv2d(indicator, k.sum(1, keepdim: true), null, 1, 2).clamp_min(1e-4);
+            return num / den + bias.reshape(1, -1, 1, 1);
+        }
+
+        var upstream = rand(2, 2, 14, 12);
+        var reference = WrittenOut();
+        var (gw, gb, gf) = Gradients(reference);
+        var fused = layer.Forward(features, positions, 2);
+        Assert.True(allclose(fused, reference, 1e-5, 1e-6));
+        var (fw, fb, ff) = Gradients(fused);
+        Assert.True(allclose(fw, gw, 1e-4, 1e-5), $"weight gradient off by {(fw - gw).abs().max().item<double>()}");
+        Assert.True(allclose(fb, gb, 1e-4, 1e-6), $"bias gradient {fb} vs {gb}");
+        Assert.True(allclose(ff, gf, 1e-4, 1e-5), $"feature gradient off by {(ff - gf).abs().max().item<double>()}");
+        using (no_grad()) Assert.True(allclose(layer.Forward(features, positions, 2), reference, 1e-5, 1e-6));
+
+        (Tensor, Tensor, Tensor) Gradients(Tensor output)
+        {
+            foreach (var t in new[] { weight, bias, features }) t.grad?.zero_();
+            (output * upstream).sum().backward();
+            return (weight.grad!.clone(), bias.grad!.clone(), features.grad!.clone());
+        }
+    }
+
+    [Fact]
     public void LspHsp_gradients_reach_every_parameter_through_the_placement()
     {
         using var net = new LspHsp(3);

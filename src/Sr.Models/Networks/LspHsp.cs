@@ -77,8 +77,10 @@ public sealed class LspHsp : SrNetwork, IBoundaryNetwork
         ArgumentNullException.ThrowIfNull(lr);
         using var scope = NewDisposeScope();
         var positions = PlacementIndices(lr);
-        var h = extract.call(lr).Consume(F.relu).Consume(f => shepard.Forward(f, positions, Scale));
-        var maps = h.Consume(F.relu).Consume(hsp.call);
+        // relu_ in place on the outputs of the convolution and of the Shepard layer: their backward passes read their
+        // inputs and factors, never these outputs (as nn.ReLU(inplace=True) after a convolution).
+        var h = extract.call(lr).relu_().Consume(f => shepard.Forward(f, positions, Scale));
+        var maps = h.relu_().Consume(hsp.call);
         var image = maps.narrow(1, 0, 1).MoveToOuterDisposeScope();
         var boundary = maps.narrow(1, 1, 1).MoveToOuterDisposeScope();
         return (image, boundary);
@@ -156,19 +158,22 @@ public sealed class LspHsp : SrNetwork, IBoundaryNetwork
             long n = features.size(0), c = features.size(1), h = features.size(2), w = features.size(3);
             long sh = h * scale, sw = w * scale;
             var index = positions.unsqueeze(1);
+            // In place on fresh zeros (autograd records scatter_add_ like scatter_add): one HR-sized buffer, not two.
             var placed = zeros([n, c, sh * sw], features.dtype, features.device)
-                .Consume(z => z.scatter_add(2, index.expand(n, c, h * w), features.reshape(n, c, h * w)))
+                .scatter_add_(2, index.expand(n, c, h * w), features.reshape(n, c, h * w))
                 .Consume(p => p.reshape(n, c, sh, sw));
             var indicator = zeros([n, 1, sh * sw], features.dtype, features.device)
-                .Consume(z => z.scatter_add(2, index, ones([n, 1, h * w], features.dtype, features.device)))
+                .scatter_add_(2, index, ones([n, 1, h * w], features.dtype, features.device))
                 .Consume(p => p.reshape(n, 1, sh, sw));
             // |W|: with non-negative weights the numerator is at most max|feature| · the denominator, so the ratio is a
             // weighted mean of the placed features and stays bounded wherever the denominator is small.
             var kernel = weight.abs();
-            var denominator = indicator.Consume(i => F.conv2d(i, kernel.sum(1, keepdim: true), null, 1, _kernel / 2)).Consume(d => d.clamp_min(1e-4));
+            var denominator = indicator.Consume(i => F.conv2d(i, kernel.sum(1, keepdim: true), null, 1, _kernel / 2));
+            // The clamp may overwrite the convolution's output only without autograd (clamp's backward reads its input).
+            denominator = is_grad_enabled() ? denominator.Consume(d => d.clamp_min(1e-4)) : denominator.clamp_(min: 1e-4);
+            // bias + numerator / denominator in one pass (exact; addcdiv's backward reads its two factors, not its output).
             var result = placed.Consume(p => F.conv2d(p, kernel, null, 1, _kernel / 2))
-                .Consume(num => num / denominator)
-                .Consume(r => r + bias.reshape(1, -1, 1, 1));
+                .Consume(num => addcdiv(bias.reshape(1, -1, 1, 1), num, denominator));
             denominator.Dispose();
             return result.MoveToOuterDisposeScope();
         }

@@ -29,7 +29,8 @@ public sealed class Srcnn : SrNetwork
         conv1 = new nn.Conv2d(1, Options.N1, Options.F1, padding: Options.F1 / 2);
         conv2 = new nn.Conv2d(Options.N1, Options.N2, Options.F2, padding: Options.F2 / 2);
         conv3 = new nn.Conv2d(Options.N2, 1, Options.F3, padding: Options.F3 / 2);
-        foreach (var c in new[] { conv1, conv2, conv3 }) NetworkInit.Gaussian(c, 0.001);
+        foreach (var c in new[] { conv1, conv2, conv3 })
+            if (Options.InitStd > 0) NetworkInit.Gaussian(c, Options.InitStd); else NetworkInit.Msra(c);
         RegisterComponents();
     }
 

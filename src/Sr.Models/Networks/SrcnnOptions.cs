@@ -8,4 +8,7 @@ public sealed record SrcnnOptions
     public int F3 { get; init; } = 5;
     public int N1 { get; init; } = 64;
     public int N2 { get; init; } = 32;
+
+    /// <summary>σ of the Gaussian initial weights (the paper's 0.001); 0 = He/MSRA, N(0, 2/fan_in).</summary>
+    public double InitStd { get; init; } = 0.001;
 }

@@ -86,6 +86,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int sr_inplace_unary(int op, TensorHandle a);
     [LibraryImport(Lib)] internal static partial int sr_addcmul_(TensorHandle t, TensorHandle a, TensorHandle b, double value);
     [LibraryImport(Lib)] internal static partial int sr_addcdiv_(TensorHandle t, TensorHandle a, TensorHandle b, double value);
+    [LibraryImport(Lib)] internal static partial IntPtr sr_addcdiv(TensorHandle t, TensorHandle a, TensorHandle b, double value);
     [LibraryImport(Lib)] internal static partial int sr_lerp_(TensorHandle t, TensorHandle end, double weight);
     [LibraryImport(Lib)] internal static partial int sr_random_(TensorHandle t, int kind, double a, double b);
     [LibraryImport(Lib)] internal static partial IntPtr sr_clamp(TensorHandle x, double lo, double hi);
@@ -105,6 +106,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial IntPtr sr_gather(TensorHandle x, long dim, TensorHandle index);
     [LibraryImport(Lib)] internal static partial IntPtr sr_scatter(TensorHandle x, long dim, TensorHandle index, TensorHandle src);
     [LibraryImport(Lib)] internal static partial IntPtr sr_scatter_add(TensorHandle x, long dim, TensorHandle index, TensorHandle src);
+    [LibraryImport(Lib)] internal static partial int sr_scatter_add_(TensorHandle x, long dim, TensorHandle index, TensorHandle src);
     [LibraryImport(Lib)] internal static partial IntPtr sr_index_add(TensorHandle x, long dim, TensorHandle index, TensorHandle src, double alpha);
     [LibraryImport(Lib)] internal static partial IntPtr sr_nonzero(TensorHandle x);
     [LibraryImport(Lib)] internal static partial IntPtr sr_one_hot(TensorHandle x, long classes);
