@@ -12,8 +12,8 @@ namespace Sr.Models.Networks;
 /// </summary>
 /// <remarks>
 /// Choice: 'same' zero padding, so the output has the full HR size; the original trains valid convolutions on
-/// 33×33 sub-images and its output is 12 pixels smaller per dimension. Initialisation N(0, 0.001²) and zero
-/// biases as the paper.
+/// 33×33 sub-images and its output is 12 pixels smaller per dimension. Zero biases as the paper; weights He/MSRA
+/// instead of the paper's N(0, 0.001²) (see <see cref="SrcnnOptions.InitStd"/>).
 /// </remarks>
 public sealed class Srcnn : SrNetwork
 {

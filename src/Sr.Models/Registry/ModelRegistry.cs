@@ -170,7 +170,8 @@ public static class ModelRegistry
             LearningRateMultipliers = new Dictionary<string, double> { ["conv3."] = 0.1 },
             Notes = "Dong et al.: MSE, 33×33 sub-images (stride 14) of T91, Y; their SGD (lr 1e-4, last layer 1e-5) is replaced by the " +
                     "Adam re-implementation of RSRNet §2 (lr 1e-3 → 1e-5, × 0.1 every 50 epochs), which converges far faster; the " +
-                    "milestone steps are our estimate of 50 epochs. The last layer keeps its 10× smaller rate (conv3 at lr × 0.1).",
+                    "milestone steps are our estimate of 50 epochs. The last layer keeps its 10× smaller rate (conv3 at lr × 0.1). " +
+                    "Weights start from He/MSRA, not the paper's N(0, 0.001²), which is slow under Adam (SrcnnOptions.InitStd).",
         };
         yield return new ModelInfo("srcnn", "Dong et al., Image Super-Resolution Using Deep Convolutional Networks (SRCNN 9-1-5)",
             ColorSpace.Y, scales, (s, o) => new Srcnn(s, ModelOptions.Bind<SrcnnOptions>("srcnn", o)), Srcnn(2))
