@@ -238,7 +238,7 @@ class LspHsp(nn.Module):
         m = (gx * gx + gy * gy).sqrt()
         mx, my = self.central(m)
         norm = (mx * mx + my * my).sqrt()
-        move = ((m > 0.02) & (norm > 1e-12)).float()
+        move = ((m > 0.1) & (norm > 1e-12)).float()  # SrMlNet's PlacementThreshold default
         safe = norm.clamp_min(1e-12)
         r = max(1, (s - 1) // 2)
         rows = rows - torch.round(my / safe * r) * move

@@ -49,6 +49,23 @@ public class NetworksLspHspTests
     }
 
     [Fact]
+    public void Toward_edge_placement_moves_the_two_sides_of_a_step_toward_each_other()
+    {
+        using var scope = NewDisposeScope();
+        using var net = new LspHsp(2, new LspHspOptions { PlacementTowardEdge = true });
+        var data = new float[64];
+        for (int r = 0; r < 8; r++) for (int c = 4; c < 8; c++) data[r * 8 + c] = 1;
+        var moved = net.PlacementIndices(tensor(data, [1, 1, 8, 8])).data<long>();
+        int row = 3;
+        long Col(int c) => moved[row * 8 + c] - row * 2 * 16;
+        // Columns 3 and 4 meet at HR column 7 (their values and counts add up there); far columns stay.
+        Assert.Equal(7, Col(3));
+        Assert.Equal(7, Col(4));
+        Assert.Equal(2 * 0, Col(0));
+        Assert.Equal(2 * 7, Col(7));
+    }
+
+    [Fact]
     public void Without_placement_the_shepard_layer_is_a_normalised_transposed_convolution()
     {
         // Regular lattice: numerator = ConvTranspose(features); each HR pixel's weights sum to one, so a constant

@@ -35,6 +35,34 @@ public class TrainingModelFileTests
     }
 
     [Fact]
+    public void A_model_file_stores_every_option_the_network_was_built_with_so_a_later_default_change_does_not_alter_it()
+    {
+        // Each registered network with an options record: the file holds the whole record (not just the JSON given), and
+        // rebuilding from the file gives the same record. An lsp file saved with "{}" before PlacementThreshold's default
+        // moved from 0.02 to 0.1 would have rebuilt a different network.
+        var dir = TrainingFixtures.TempDir();
+        foreach (var info in ModelRegistry.All.Where(i => i.OptionsType is not null && i.Scales.Contains(2)))
+        {
+            using var net = info.Create(2, null);
+            var record = net.GetType().GetProperty("Options")?.GetValue(net);
+            if (record is null) continue;
+            var path = Path.Combine(dir, info.Name + ModelFile.Extension);
+            ModelFile.Save(path, net, info.Name);
+            using var file = ModelFile.Read(path);
+            var stored = file.Options!;
+            foreach (var property in record.GetType().GetProperties())
+                Assert.True(stored.ContainsKey(property.Name), $"{info.Name}: option {property.Name} not stored in {stored.ToJsonString()}");
+            using var rebuilt = file.CreateNetwork(info);
+            Assert.Equal(record, rebuilt.GetType().GetProperty("Options")!.GetValue(rebuilt));
+        }
+        using var lsp = ModelRegistry.Get("lsp").Create(2, null);
+        var lspPath = Path.Combine(dir, "lsp-full" + ModelFile.Extension);
+        ModelFile.Save(lspPath, lsp, "lsp");
+        using var lspFile = ModelFile.Read(lspPath);
+        Assert.Equal(0.1, lspFile.Options!["PlacementThreshold"]!.GetValue<double>());
+    }
+
+    [Fact]
     public void A_model_file_for_another_network_or_truncated_is_refused_with_the_file_named()
     {
         var dir = TrainingFixtures.TempDir();

@@ -63,8 +63,19 @@ public sealed class ModelFile : IDisposable
         meta["model"] = modelName;
         meta["scale"] = network.Scale.ToString(CultureInfo.InvariantCulture);
         meta["color_space"] = network.ColorSpace.ToString();
-        meta["options"] = options?.ToJsonString() ?? "{}";
+        meta["options"] = EffectiveOptions(network, options)?.ToJsonString() ?? "{}";
         Safetensors.SaveStateDict(path, network.state_dict(), meta);
+    }
+
+    /// <summary>
+    /// Every option the network was built with, when it exposes its options record (a public <c>Options</c> property), so that a
+    /// later change of a default does not change what a saved file rebuilds; else the options as given.
+    /// </summary>
+    private static JsonObject? EffectiveOptions(SrNetwork network, JsonObject? given)
+    {
+        var property = network.GetType().GetProperty("Options");
+        if (property?.GetValue(network) is not { } record) return given;
+        return JsonSerializer.SerializeToNode(record, record.GetType()) as JsonObject ?? given;
     }
 
     /// <summary>Reads a model file; a truncated or foreign file throws <see cref="WeightsFormatException"/> naming it.</summary>
