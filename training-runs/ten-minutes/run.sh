@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Issue #4's measurement: train one network for a wall-clock budget on T91 (×2 by default), then evaluate Set5 (Y, shave = scale).
 # usage: training-runs/ten-minutes/run.sh <model> [extra `sr train` options…]
-# env: MINUTES (10), SCALE (2), SR (the sr command; default ./sr of this checkout), SNAPSHOTS (e.g. "1,2.5,5": also evaluate those).
+# env: MINUTES (10), SCALE (2), SR (the sr command; default ./sr of this checkout), SNAPSHOTS (e.g. "1,2.5,5": also evaluate those),
+#      NAME (the run's folder name instead of <model>, for a variant such as --options '{"PixelPlacement": false}').
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 model="$1"; shift
 minutes="${MINUTES:-10}"; s="${SCALE:-2}"; sr="${SR:-$root/sr}"
-out="$root/training-runs/ten-minutes/$model-x$s"
+out="$root/training-runs/ten-minutes/${NAME:-$model}-x$s"
 mkdir -p "$out"
 rm -f "$out/$model.ckpt" "$out/$model.log.csv"
 snap=()
