@@ -305,7 +305,7 @@ MODELS = {
     "rsrnet-sr": (lambda s: SrNet(s), 1),
     "glrl": (lambda s: Glrl(s), 1),
     "lsp": (lambda s: LspHsp(s, 0.0), 1),
-    "lsp-hsp": (lambda s: LspHsp(s, 1.0), 1),
+    "lsp-hsp": (lambda s: LspHsp(s, 0.1), 1),  # SrMlNet's BoundaryWeight default
     "srcnn": (lambda s: Srcnn(s), 1),
     "vdsr": (lambda s: Vdsr(s), 1),
 }

@@ -34,7 +34,7 @@ public class RegistryTests
         using var lspGiven = Assert.IsType<LspHsp>(ModelRegistry.Create("lsp", 2, new JsonObject { ["ShepardChannels"] = 16 }));
         Assert.Equal(0, lspGiven.BoundaryWeight);
         using var hsp = Assert.IsType<LspHsp>(ModelRegistry.Create("lsp-hsp", 4));
-        Assert.Equal(1, hsp.BoundaryWeight);
+        Assert.Equal(0.1, hsp.BoundaryWeight);
         using var rsr = ModelRegistry.Create("rsrnet", 3);
         Assert.IsAssignableFrom<IReducingNetwork>(rsr);
     }

@@ -156,11 +156,11 @@ public static class ModelRegistry
             RecipeByScale = s => Lsp(s, 0),
         };
         yield return new ModelInfo("lsp-hsp", "Shi et al., Local- and Holistic-Structure Preserving Image Super Resolution (ICME 2016), LSP + HSP",
-            ColorSpace.Y, scales, (s, o) => new LspHsp(s, ModelOptions.Bind<LspHspOptions>("lsp-hsp", o)), Lsp(2, 1))
+            ColorSpace.Y, scales, (s, o) => new LspHsp(s, ModelOptions.Bind<LspHspOptions>("lsp-hsp", o)), Lsp(2, 0.1))
         {
-            Description = "LSP + the HSP convolution with an image and a boundary-map output (α = 1)",
+            Description = "LSP + the HSP convolution with an image and a boundary-map output (α = 0.1)",
             OptionsType = typeof(LspHspOptions),
-            RecipeByScale = s => Lsp(s, 1),
+            RecipeByScale = s => Lsp(s, 0.1),
         };
 
         TrainingRecipe Srcnn(int scale) => new()
