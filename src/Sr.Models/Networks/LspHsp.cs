@@ -107,7 +107,7 @@ public sealed class LspHsp : SrNetwork, IBoundaryNetwork
             var move = magnitude.gt(Options.PlacementThreshold).logical_and(norm.gt(1e-12)).to(ScalarType.Float32);
             var safe = norm.clamp_min(1e-12);
             int r = Options.PlacementTowardEdge ? -Displacement : Displacement;
-            // Away from the crest of |∇x|: against ∇|∇x|.
+            // Away from the crest of |∇x| (against ∇|∇x|), or toward it with PlacementTowardEdge.
             rows = rows - (my / safe * r).round() * move;
             cols = cols - (mx / safe * r).round() * move;
         }
