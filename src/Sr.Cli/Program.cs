@@ -60,7 +60,7 @@ public static class Program
     public static string VersionText() =>
         $"SrMlNet {typeof(Program).Assembly.GetName().Version?.ToString(3)}; libtorch {torch.version}; device cpu" +
         $"{(torch.cuda.is_available() ? $" (cuda available: {torch.cuda.device_count()} device(s))" : "")}; threads {torch.get_num_threads()}" +
-        (torch.get_blas_num_threads() is int blas ? $" (OpenBLAS {blas})" : "");
+        (torch.get_blas_num_threads() is int blas ? $" (OpenBLAS {blas})" : "") + (torch.cpu_cache_enabled() ? "; caching allocator" : "; c10 allocator");
 
     private sealed class VersionAction : SynchronousCommandLineAction
     {

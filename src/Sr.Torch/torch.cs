@@ -47,6 +47,24 @@ public static unsafe partial class torch
     /// </summary>
     public static int? get_blas_num_threads() => sr_blas_num_threads() is var n && n > 0 ? n : null;
 
+    /// <summary>
+    /// True when CPU tensors come from the native library's caching allocator (the default; SR_MALLOC=default turns it
+    /// off): blocks of 256 KiB and more are kept when their tensor dies and reused for the next request of about the same
+    /// size, up to SR_CPU_CACHE_MB megabytes (2048). Without it every training step faulted its feature maps in afresh
+    /// (see native/src/allocator.cpp).
+    /// </summary>
+    public static bool cpu_cache_enabled() => sr_cpu_cache_enabled() == 1;
+
+    /// <summary>Bytes the caching allocator holds for reuse, and its large requests served from them (hits) or not (misses).</summary>
+    public static (long CachedBytes, long Hits, long Misses) cpu_cache_stats()
+    {
+        sr_cpu_cache_stats(out var cached, out var hits, out var misses);
+        return (cached, hits, misses);
+    }
+
+    /// <summary>Returns every block the caching allocator holds to the system (torch.cuda.empty_cache for the CPU).</summary>
+    public static void cpu_empty_cache() => sr_cpu_empty_cache();
+
     public static void manual_seed(ulong seed) => Check.Status(sr_manual_seed(seed));
 
     /// <summary>Makes libtorch pick deterministic algorithms (errors for ops that have none).</summary>

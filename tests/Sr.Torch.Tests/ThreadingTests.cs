@@ -14,4 +14,27 @@ public class ThreadingTests
         var chosen = Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS");
         Assert.Equal(chosen is null ? 1 : int.Parse(chosen, System.Globalization.CultureInfo.InvariantCulture), blas);
     }
+
+    [Fact]
+    public void Large_tensors_reuse_cached_blocks_instead_of_faulting_in_new_pages()
+    {
+        // 48 MiB is above glibc's largest mmap threshold (32 MiB): with c10's allocator each such tensor is a fresh mapping
+        // whose 12,288 pages fault in when written. The caching allocator hands the freed block out again, already mapped.
+        if (Environment.GetEnvironmentVariable("SR_MALLOC") == "default") Assert.False(torch.cpu_cache_enabled());
+        else Assert.True(torch.cpu_cache_enabled());
+        if (!torch.cpu_cache_enabled()) return;
+        static long MinorFaults() => long.Parse(File.ReadAllText("/proc/self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[7],
+            System.Globalization.CultureInfo.InvariantCulture);
+        using (var warm = torch.zeros(12L << 20)) { }
+        var (_, hitsBefore, _) = torch.cpu_cache_stats();
+        long before = MinorFaults();
+        for (int i = 0; i < 3; i++)
+            using (var t = torch.zeros(12L << 20)) { }
+        long faults = MinorFaults() - before;
+        var (_, hitsAfter, _) = torch.cpu_cache_stats();
+        // Other tests run in parallel and may take the block in between, so at least one of the three must be a hit.
+        Assert.True(hitsAfter - hitsBefore >= 1, $"{hitsAfter - hitsBefore} cache hits for three 48 MiB tensors");
+        // Three fresh mappings would be 3 × 12,288 faults; fewer than one mapping's worth leaves room for other tests' work.
+        Assert.True(faults < 12_288, $"{faults} minor page faults for three 48 MiB tensors (one fresh mapping: 12,288)");
+    }
 }

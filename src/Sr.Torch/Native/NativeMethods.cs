@@ -14,6 +14,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int sr_set_num_threads(int n);
     [LibraryImport(Lib)] internal static partial int sr_get_num_threads();
     [LibraryImport(Lib)] internal static partial int sr_blas_num_threads();
+    [LibraryImport(Lib)] internal static partial int sr_cpu_cache_enabled();
+    [LibraryImport(Lib)] internal static partial void sr_cpu_cache_stats(out long cached, out long hits, out long misses);
+    [LibraryImport(Lib)] internal static partial void sr_cpu_empty_cache();
     [LibraryImport(Lib)] internal static partial int sr_manual_seed(ulong seed);
     [LibraryImport(Lib)] internal static partial int sr_set_deterministic(int on);
     [LibraryImport(Lib)] internal static partial int sr_cuda_available();
