@@ -52,7 +52,14 @@ class CachingCpuAllocator final : public c10::Allocator {
         ++misses_;
       }
     }
-    if (p == nullptr) p = c10::alloc_cpu(size);
+    if (p == nullptr) {
+      try {
+        p = c10::alloc_cpu(size);
+      } catch (const c10::Error&) {  // out of memory: give the held blocks back and try once more
+        Empty();
+        p = c10::alloc_cpu(size);
+      }
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
       in_use_[p] = size;
@@ -81,7 +88,7 @@ class CachingCpuAllocator final : public c10::Allocator {
     }
   }
 
-  void Empty() {
+  void Empty() const {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& [size, p] : free_) c10::free_cpu(p);
     free_.clear();
