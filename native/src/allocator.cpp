@@ -42,28 +42,25 @@ class CachingCpuAllocator final : public c10::Allocator {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = free_.lower_bound(size);
-      if (it != free_.end() && it->first / 5 * 4 <= size) {
+      if (it != free_.end() && it->first / 5 * 4 <= size) {  // a hit: one lock for taking and recording the block
         p = it->second;
         size = it->first;
         cached_ -= size;
         free_.erase(it);
         ++hits_;
-      } else {
-        ++misses_;
+        in_use_[p] = size;
+        return {p, p, &Free, c10::Device(c10::DeviceType::CPU)};
       }
+      ++misses_;
     }
-    if (p == nullptr) {
-      try {
-        p = c10::alloc_cpu(size);
-      } catch (const c10::Error&) {  // out of memory: give the held blocks back and try once more
-        Empty();
-        p = c10::alloc_cpu(size);
-      }
+    try {
+      p = c10::alloc_cpu(size);
+    } catch (const c10::Error&) {  // out of memory: give the held blocks back and try once more
+      Empty();
+      p = c10::alloc_cpu(size);
     }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      in_use_[p] = size;
-    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    in_use_[p] = size;
     return {p, p, &Free, c10::Device(c10::DeviceType::CPU)};
   }
 

@@ -113,7 +113,6 @@ public sealed unsafe class NativeBench : IBenchmark
 
     private static (double Cpp, double Net) Swap(double net, double cpp) => (cpp, net);
 
-
     private static string LoadAverage()
     {
         try

@@ -80,7 +80,6 @@ public sealed class NetworksBench : IBenchmark
         return 0;
     }
 
-
     private static double TimeInference(SrNetwork net, int size, int repeats)
     {
         net.eval();

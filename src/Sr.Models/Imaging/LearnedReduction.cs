@@ -31,9 +31,8 @@ public sealed class LearnedReduction : IDegradation
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         long n = hr.size(0), c = hr.size(1), h = hr.size(2), w = hr.size(3);
-        var perChannel = hr.reshape(n * c, 1, h, w);
-        if (_network.Channels != 1) perChannel = hr; // a multi-channel reducer takes the image as it is
-        var lr = _reducer.Reduce(perChannel);
+        // A single-channel reducer takes each channel as an image of its own; a multi-channel one takes the image as it is.
+        var lr = _reducer.Reduce(_network.Channels == 1 ? hr.reshape(n * c, 1, h, w) : hr);
         return lr.reshape(n, c, lr.size(2), lr.size(3)).to(ScalarType.Float32).contiguous().MoveToOuterDisposeScope();
     }
 }
