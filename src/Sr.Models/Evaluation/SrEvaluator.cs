@@ -123,6 +123,18 @@ public sealed class SrEvaluator
         return (psnr, ssim);
     }
 
+    /// <summary>
+    /// Measures an output made elsewhere (the ML.NET pipeline): <paramref name="sr"/> is 1×C×H×W in [0,1] as a method returns it;
+    /// it is rounded as <see cref="EvaluateImage(Tensor, ISuperResolver, int, long)"/> rounds a method's output, then
+    /// <see cref="Score"/>d against <paramref name="hr255"/>.
+    /// </summary>
+    public (double Psnr, double Ssim) ScoreOutput(Tensor hr255, Tensor sr, int scale)
+    {
+        ArgumentNullException.ThrowIfNull(sr);
+        using var scope = torch.NewDisposeScope();
+        return Score(hr255, Output255(sr), scale);
+    }
+
     /// <summary>Evaluates every file directly in <paramref name="folder"/> (sorted by name; subfolders and dot-files ignored).</summary>
     public EvalReport EvaluateFolder(string folder, ISuperResolver method, int scale, string? dataset = null,
         IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -28,14 +28,16 @@ public sealed class PatchSampler
     private readonly List<float[]>? _boundary; // 1×H×W per image, aligned with _hr (boundary files), or null
     private readonly List<(int h, int w)> _size = []; // HR size (multiples of the scale)
     private readonly long[] _cumulativePositions;
-    private readonly IDegradation _degradation;
+    private readonly IDegradation? _degradation; // null: the LR images were given (FromPairs)
     private readonly object _lrGate = new();
     private List<float[]> _lr = [];
     private long _lrEpoch = -1;
 
-    private PatchSampler(IReadOnlyList<(string name, Tensor chw)> images, int scale, int channels, IDegradation degradation, PatchSamplerOptions options, string source,
-        IReadOnlyList<Tensor>? boundaries = null)
+    private PatchSampler(IReadOnlyList<(string name, Tensor chw)> images, int scale, int channels, IDegradation? degradation, PatchSamplerOptions options, string source,
+        IReadOnlyList<Tensor>? boundaries = null, IReadOnlyList<Tensor>? givenLr = null)
     {
+        if (givenLr is not null && givenLr.Count != images.Count)
+            throw new ArgumentException($"{source}: {givenLr.Count} LR images for {images.Count} HR images.", nameof(givenLr));
         if (boundaries is not null && boundaries.Count != images.Count)
             throw new ArgumentException($"{source}: {boundaries.Count} boundary maps for {images.Count} images.", nameof(boundaries));
         _boundary = boundaries is null ? null : [];
@@ -59,6 +61,14 @@ public sealed class PatchSampler
             {
                 skipped.Add($"{name} ({chw.shape[2]}×{chw.shape[1]} is smaller than the {HrPatchSize}-pixel HR patch)");
                 continue;
+            }
+            if (givenLr is not null)
+            {
+                var lr = givenLr[k];
+                if (lr.dim() != 3 || lr.shape[0] != channels || lr.shape[1] * scale != chw.shape[1] || lr.shape[2] * scale != chw.shape[2])
+                    throw new ArgumentException($"{name}: HR [{string.Join("×", chw.shape)}] and LR [{string.Join("×", lr.shape)}] are not a ×{scale} pair; mod-crop the HR image before degrading it.");
+                using var lrContiguous = lr.to(ScalarType.Float32).contiguous();
+                _lr.Add(lrContiguous.data<float>());
             }
             using var cropped = chw.narrow(1, 0, h).narrow(2, 0, w).to(ScalarType.Float32).contiguous();
             _hr.Add(cropped.data<float>());
@@ -88,7 +98,8 @@ public sealed class PatchSampler
         }
         // One "epoch" = as many patches as cover every HR pixel once on average; it only matters for re-degradation.
         PatchesPerEpoch = Math.Max(1, pixels / ((long)HrPatchSize * HrPatchSize));
-        EnsureLr(0);
+        if (givenLr is not null) _lrEpoch = 0; // the pairs' own LR: never degraded again
+        else EnsureLr(0);
     }
 
     /// <summary>Every image file of <paramref name="folder"/> (sorted by name, not recursive).</summary>
@@ -147,6 +158,22 @@ public sealed class PatchSampler
         if (images.Count == 0) throw new ArgumentException("No training images were given.", nameof(images));
         int channels = (int)images[0].shape[0];
         return new PatchSampler(images.Select((t, i) => ($"image {i}", t)).ToList(), scale, channels, degradation, options ?? new(), "training images", boundaries);
+    }
+
+    /// <summary>
+    /// From ready LR/HR pairs (a pipeline's, or a paired LR folder's): <paramref name="hr"/>[i] is C×H×W and <paramref name="lr"/>[i]
+    /// C×(H/s)×(W/s), float32 in [0,1]; patches are cut from both as they are, nothing is degraded (so
+    /// <see cref="PatchSamplerOptions.RedegradeEachEpoch"/> has no effect).
+    /// </summary>
+    public static PatchSampler FromPairs(IReadOnlyList<Tensor> hr, IReadOnlyList<Tensor> lr, int scale, PatchSamplerOptions? options = null,
+        IReadOnlyList<Tensor>? boundaries = null, IReadOnlyList<string>? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(hr);
+        ArgumentNullException.ThrowIfNull(lr);
+        if (hr.Count == 0) throw new ArgumentException("No training pairs were given.", nameof(hr));
+        int channels = (int)hr[0].shape[0];
+        return new PatchSampler(hr.Select((t, i) => (names?[i] ?? $"pair {i}", t)).ToList(), scale, channels, null, (options ?? new()) with { RedegradeEachEpoch = false },
+            "training pairs", boundaries, lr);
     }
 
     /// <summary>
@@ -220,7 +247,7 @@ public sealed class PatchSampler
     {
         lock (_lrGate)
         {
-            if (epoch == _lrEpoch) return _lr;
+            if (epoch == _lrEpoch || _degradation is null) return _lr;
             var fresh = new List<float[]>(_hr.Count);
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();

@@ -56,10 +56,49 @@ public static class ImageUpscaler
     private static Tensor UpscaleColor(Tensor rgb, ISuperResolver method, int scale)
     {
         if (method.ColorSpace == ColorSpace.Rgb) return method.Upscale(rgb, scale);
+        using var luma = LumaOf(rgb);
+        using var y = method.Upscale(luma, scale);
+        return MergeLuma(rgb, y, scale);
+    }
+
+    /// <summary>
+    /// What a Y-channel method sees of a picture (1×C×H×W in [0,1], C = 1…4): the picture itself when gray (C = 1 or 2, alpha
+    /// dropped), else its Y (MATLAB rgb2ycbcr, not rounded). Returns 1×1×H×W. With <see cref="MergeLuma"/> this is
+    /// <see cref="Upscale(Tensor, ISuperResolver, int)"/> split in two, for callers that run the network elsewhere (the
+    /// ML.NET pipeline runs it in ONNX Runtime between the two halves).
+    /// </summary>
+    public static Tensor LumaOf(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        long c = x.shape[1];
+        if (c <= 2) return x.narrow(1, 0, 1).contiguous();
         using var scope = torch.NewDisposeScope();
-        var ycbcr = ColorConversion.RgbToYCbCr(rgb);
-        var y = method.Upscale(ycbcr.narrow(1, 0, 1), scale);
-        var cbcr = MatlabResize.Upscale(ycbcr.narrow(1, 1, 2), scale);
-        return ColorConversion.YCbCrToRgb(torch.cat([y, cbcr], 1)).clamp(0, 1).MoveToOuterDisposeScope();
+        return ColorConversion.RgbToYCbCr(x.narrow(1, 0, 3)).narrow(1, 0, 1).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The upscaled picture from the original <paramref name="x"/> (1×C×H×W, C = 1…4) and its upscaled Y
+    /// <paramref name="ySr"/> (1×1×sH×sW): Cb/Cr and alpha by MATLAB bicubic, recombined and clamped to [0,1]; 1×C×sH×sW.
+    /// </summary>
+    public static Tensor MergeLuma(Tensor x, Tensor ySr, int scale)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(ySr);
+        long c = x.shape[1];
+        if (ySr.shape[1] != 1 || ySr.shape[2] != x.shape[2] * scale || ySr.shape[3] != x.shape[3] * scale)
+            throw new ArgumentException($"The upscaled Y is [{string.Join("×", ySr.shape)}]; expected [1×1×{x.shape[2] * scale}×{x.shape[3] * scale}] for ×{scale}.", nameof(ySr));
+        using var scope = torch.NewDisposeScope();
+        Tensor color;
+        if (c <= 2)
+        {
+            color = ySr.clamp(0, 1);
+        }
+        else
+        {
+            var cbcr = MatlabResize.Upscale(ColorConversion.RgbToYCbCr(x.narrow(1, 0, 3)).narrow(1, 1, 2), scale);
+            color = ColorConversion.YCbCrToRgb(torch.cat([ySr, cbcr], 1)).clamp(0, 1);
+        }
+        if (c is 2 or 4) color = torch.cat([color, MatlabResize.Upscale(x.narrow(1, c - 1, 1), scale).clamp(0, 1)], 1);
+        return color.MoveToOuterDisposeScope();
     }
 }

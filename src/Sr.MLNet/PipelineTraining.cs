@@ -1,0 +1,101 @@
+using Microsoft.ML;
+using Sr.Models;
+using Sr.Models.Networks;
+using Sr.Models.Networks.Spsr;
+using Sr.Models.Registry;
+using Sr.Models.Spsr;
+using Sr.Models.Training;
+using Sr.Torch;
+
+namespace Sr.MLNet;
+
+/// <summary>
+/// SuperResolve's training: the (LR, HR) rows of the data view become a <see cref="PatchSampler.FromPairs"/> sampler (the rows'
+/// own LR, nothing degraded again), and the training engine the CLI uses (<see cref="Trainer"/>, or SPSR's GAN run) trains
+/// the registry network with the paper's recipe.
+/// </summary>
+internal static class PipelineTraining
+{
+    public static SrNetwork Train(IDataView input, SuperResolveOptions o, out TrainingResult? result)
+    {
+        var info = ModelRegistry.Get(o.Model);
+        if (!info.Scales.Contains(o.Scale))
+            throw new ArgumentOutOfRangeException(nameof(o), $"Model '{info.Name}' supports {string.Join(", ", info.Scales.Select(s => "×" + s))}, not ×{o.Scale}.");
+        var recipe = o.Recipe ?? info.RecipeFor(o.Scale);
+        var lr = new List<Tensor>();
+        var hr = new List<Tensor>();
+        var names = new List<string>();
+        try
+        {
+            int minSide = int.MaxValue;
+            var lrColumn = input.Schema[o.InputColumnName];
+            var hrColumn = input.Schema[o.LabelColumnName];
+            using (var cursor = input.GetRowCursor([lrColumn, hrColumn]))
+            {
+                var lrGetter = cursor.GetGetter<SrImage>(lrColumn);
+                var hrGetter = cursor.GetGetter<SrImage>(hrColumn);
+                SrImage lrImage = null!, hrImage = null!;
+                while (cursor.MoveNext())
+                {
+                    o.CancellationToken.ThrowIfCancellationRequested();
+                    lrGetter(ref lrImage);
+                    hrGetter(ref hrImage);
+                    string name = hrImage.Source ?? $"row {cursor.Position}";
+                    if (hrImage.ColorSpace != info.ColorSpace || lrImage.ColorSpace != info.ColorSpace)
+                        throw new InvalidOperationException($"{name}: model '{info.Name}' trains on {info.ColorSpace} images, got {lrImage.ColorSpace} LR / {hrImage.ColorSpace} HR.");
+                    if (hrImage.Height != lrImage.Height * o.Scale || hrImage.Width != lrImage.Width * o.Scale)
+                        throw new InvalidOperationException($"{name}: HR {hrImage.Width}×{hrImage.Height} is not ×{o.Scale} of LR {lrImage.Width}×{lrImage.Height}; ModCrop the HR and Degrade it by {o.Scale}.");
+                    using (var l = lrImage.ToTensor()) lr.Add(l.squeeze(0).DetachFromDisposeScope());
+                    using (var h = hrImage.ToTensor()) hr.Add(h.squeeze(0).DetachFromDisposeScope());
+                    names.Add(name);
+                    minSide = Math.Min(minSide, Math.Min(hrImage.Height, hrImage.Width));
+                }
+            }
+            if (hr.Count == 0) throw new InvalidOperationException($"SuperResolve: the training data has no rows in '{o.LabelColumnName}'.");
+            int hrPatch = o.HrPatchSize ?? Math.Min(recipe.HrPatchSize, minSide);
+            hrPatch -= hrPatch % o.Scale;
+            var spsr = SpsrModels.IsGan(info.Name) ? SpsrModels.TrainingOptions(info.Name, o.Scale, o.NetworkOptions, o.Spsr) : null;
+            var sampler = PatchSampler.FromPairs(hr, lr, o.Scale, new PatchSamplerOptions
+            {
+                HrPatchSize = hrPatch,
+                BatchSize = o.BatchSize ?? spsr?.BatchSize ?? recipe.BatchSize,
+                Augment = recipe.Augment,
+                Seed = o.Seed,
+            }, names: names);
+            torch.manual_seed((ulong)o.Seed);
+            var network = ModelRegistry.Create(info.Name, o.Scale, o.NetworkOptions);
+            try
+            {
+                if (o.InitialWeights is not null)
+                {
+                    using var initial = ModelFile.Read(o.InitialWeights);
+                    initial.InitializeWeights(network, info, o.Scale, partialFrom: spsr is null ? null : "rrdbnet");
+                }
+                var options = new TrainingOptions { Recipe = recipe, MaxSteps = o.MaxSteps, MaxDuration = o.MaxDuration, Seed = o.Seed };
+                if (spsr is not null)
+                {
+                    // SPSR's generator trains adversarially: its own loop (discriminators, fusion-only phase), not the pixel-loss engine.
+                    using var gan = SpsrGanTrainer.Create(spsr with { BatchSize = sampler.BatchSize, HrPatchSize = hrPatch }, (SpsrNet)network);
+                    result = SpsrTrainingRun.Run(gan, sampler, options, o.Progress, o.CancellationToken);
+                }
+                else
+                {
+                    result = new Trainer(network, sampler, options).Run(o.Progress, o.CancellationToken);
+                }
+                o.CancellationToken.ThrowIfCancellationRequested();
+                network.eval();
+                return network;
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            foreach (var t in lr) t.Dispose();
+            foreach (var t in hr) t.Dispose();
+        }
+    }
+}
