@@ -1,4 +1,5 @@
 // Learning Reduced-Resolution and Super-Resolution Networks in Synchrony (Cai et al.): Q-BReLU, Eq. (2) and (3), Fig. 5.
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 
@@ -35,6 +36,18 @@ public sealed class QuantizedBoundedReLU : nn.Module<Tensor, Tensor>
         var y = x.clamp(TMin, TMax);
         var q = ((y - TMin) / step + 0.5).floor() * step + TMin;
         return (y + (q - y).detach()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The forward value as ONNX, operation for operation (clamp, (y − t_min)/step + ½, floor, · step + t_min, then
+    /// y + (q − y)), so float rounding matches libtorch's; the straight-through detach only matters for gradients.
+    /// </summary>
+    internal string ExportOnnx(OnnxGraphBuilder g, string x)
+    {
+        double step = (TMax - TMin) / (Levels - 1);
+        var y = g.Clip(x, (float)TMin, (float)TMax);
+        var q = g.Add(g.Mul(g.Node("Floor", [g.Add(g.Div(g.Sub(y, (float)TMin), (float)step), 0.5f)]), (float)step), (float)TMin);
+        return g.Add(y, g.Sub(q, y));
     }
 
     protected override string ExtraRepr() => $"Q={Levels}, t_min={TMin}, t_max={TMax}";

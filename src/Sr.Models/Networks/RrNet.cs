@@ -1,5 +1,6 @@
 // Learning Reduced-Resolution and Super-Resolution Networks in Synchrony (Cai et al.): RRNet, Table 2 (upper half),
 // Eq. (1) super-pixel residual, Fig. 4.
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 using F = Sr.Torch.torch.nn.functional;
@@ -44,5 +45,13 @@ public sealed class RrNet : nn.Module<Tensor, Tensor>
         var superPixelMean = F.avg_pool2d(hr, _scale);
         var residual = down.call(trunk.call(hr));
         return qbrelu.call(superPixelMean + residual).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The forward as ONNX: AveragePool(d, stride d) + conv_d(trunk(H)), then Q-BReLU's inference value.</summary>
+    internal string ExportOnnx(OnnxGraphBuilder g, string hr)
+    {
+        var superPixelMean = g.Node("AveragePool", [hr], OnnxGraphBuilder.Attr("kernel_shape", _scale, _scale), OnnxGraphBuilder.Attr("strides", _scale, _scale));
+        var residual = g.Conv(down, g.Module(trunk, hr));
+        return qbrelu.ExportOnnx(g, g.Add(superPixelMean, residual));
     }
 }

@@ -1,5 +1,6 @@
 // Learning Reduced-Resolution and Super-Resolution Networks in Synchrony (Cai et al.): the whole system of Fig. 4,
 // S = SRNet(Q-BReLU(RRNet(H))), trained end to end with L1(S, H) (Sec. 3, 4.1).
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 
@@ -32,6 +33,8 @@ public sealed class RsrNet : SrNetwork, IReducingNetwork
     public override int ReceptiveFieldRadius => srnet.ReceptiveFieldRadius;
 
     public override Tensor forward(Tensor lr) => srnet.call(lr);
+
+    internal override string ExportOnnx(OnnxGraphBuilder g, string lr) => srnet.ExportOnnx(g, lr);
 
     public Tensor Reduce(Tensor hr) => rrnet.call(hr);
 

@@ -1,5 +1,6 @@
 // Learning Reduced-Resolution and Super-Resolution Networks in Synchrony (Cai et al.): SRNet, Table 2 (lower half),
 // Eq. (4) sub-pixel residual, Fig. 7 (dense pixel representation).
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 using F = Sr.Torch.torch.nn.functional;
@@ -55,6 +56,19 @@ public sealed class SrNet : SrNetwork
         return residual.Consume(r => r + tiled).Consume(t => F.pixel_shuffle(t, Scale)).MoveToOuterDisposeScope();
     }
 
+    internal override string ExportOnnx(OnnxGraphBuilder g, string lr)
+    {
+        var features = new List<string> { g.LeakyRelu(g.Conv(conv, lr), _slope) };
+        foreach (var unit in units) features.Add(unit.ExportOnnx(g, g.Concat(1, [.. features])));
+        var residual = g.Conv(reconstruct, g.Concat(1, [.. features]));
+        // Eq. (4) as forward: unsqueeze → expand to d² copies per channel → reshape to N×(C·d²)×h×w, added before the shuffle.
+        long s2 = (long)Scale * Scale;
+        var expanded = g.Node("Expand", [g.Unsqueeze(lr, 2), g.Int64(1, 1, s2, 1, 1)]);
+        var shape = g.Concat(0, g.ShapeRange(lr, 0, 1), g.Int64(Channels * s2), g.ShapeRange(lr, 2, 4));
+        var tiled = g.Reshape(expanded, shape);
+        return g.PixelShuffle(g.Add(residual, tiled), Scale);
+    }
+
     /// <summary>A dense unit: 1×1 bottleneck (the "gate" over long/short-term memory), LReLU, 3×3, LReLU.</summary>
     public sealed class DenseUnit : nn.Module<Tensor, Tensor>
     {
@@ -79,5 +93,8 @@ public sealed class SrNet : SrNetwork
             using var c = conv.call(a);
             return F.leaky_relu(c, _slope);
         }
+
+        internal string ExportOnnx(OnnxGraphBuilder g, string x) =>
+            g.LeakyRelu(g.Conv(conv, g.LeakyRelu(g.Conv(bottleneck, x), _slope)), _slope);
     }
 }

@@ -62,7 +62,10 @@ public static class ModelRegistry
         var info = Get(name);
         if (!info.Scales.Contains(scale))
             throw new ArgumentException($"Model '{info.Name}' supports scales {string.Join(", ", info.Scales)}, not {scale}.", nameof(scale));
-        return info.Create(scale, options);
+        var network = info.Create(scale, options);
+        network.RegistryName = info.Name;
+        network.RegistryOptions = options;
+        return network;
     }
 
     /// <summary>`lsp` is LspHsp with α = 0 unless the options set α explicitly.</summary>

@@ -71,7 +71,7 @@ public sealed class ModelFile : IDisposable
     /// Every option the network was built with, when it exposes its options record (a public <c>Options</c> property), so that a
     /// later change of a default does not change what a saved file rebuilds; else the options as given.
     /// </summary>
-    private static JsonObject? EffectiveOptions(SrNetwork network, JsonObject? given)
+    internal static JsonObject? EffectiveOptions(SrNetwork network, JsonObject? given)
     {
         var property = network.GetType().GetProperty("Options");
         if (property?.GetValue(network) is not { } record) return given;
@@ -124,6 +124,8 @@ public sealed class ModelFile : IDisposable
         if (!string.Equals(model.Name, ModelName, StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"{Source}: holds a '{ModelName}' model, not '{model.Name}'.", nameof(model));
         var network = model.Create(Scale, Options);
+        network.RegistryName = model.Name;
+        network.RegistryOptions = Options;
         try
         {
             network.load_state_dict(Weights, strict: true);

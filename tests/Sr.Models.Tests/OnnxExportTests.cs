@@ -1,0 +1,169 @@
+using System.Text.Json.Nodes;
+using Microsoft.ML.OnnxRuntime;
+using Sr.Models.Inference;
+using Sr.Models.Networks;
+using Sr.Models.Onnx;
+using Sr.Models.Registry;
+using Sr.Models.Upscaling;
+using Sr.Torch;
+using Sr.Torch.io;
+using Xunit.Abstractions;
+using static Sr.Torch.torch;
+
+namespace Sr.Models.Tests;
+
+/// <summary>
+/// Every network exported to ONNX computes in ONNX Runtime what its libtorch forward computes (evaluation mode, inference
+/// mode), at two LR sizes through one exported file (so H and W really are dynamic).
+/// </summary>
+public class OnnxExportTests(ITestOutputHelper output)
+{
+    /// <summary>LR sizes (h, w): different aspect ratios, odd and even, small so the whole table runs in seconds.</summary>
+    private static readonly (int h, int w)[] Sizes = [(12, 17), (20, 9)];
+
+    public static TheoryData<string, int, string?, double> Networks()
+    {
+        var data = new TheoryData<string, int, string?, double>();
+        foreach (int s in new[] { 2, 3, 4 })
+        {
+            data.Add("rsrnet-sr", s, null, 1e-4);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Onnx_runtime_equals_the_libtorch_forward_at_two_sizes(string model, int scale, string? options, double tolerance)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        using var net = ModelRegistry.Create(model, scale, options is null ? null : JsonNode.Parse(options)!.AsObject());
+        net.eval();
+        var bytes = OnnxExporter.Export(net);
+        using var session = OnnxTestKit.Session(bytes);
+        foreach (var (h, w) in Sizes)
+        {
+            var lr = rand(1, net.Channels, h, w);
+            var expected = OnnxTestKit.Forward(net, lr);
+            var actual = OnnxTestKit.Run(session, lr);
+            Assert.Equal(new long[] { 1, net.Channels, h * scale, w * scale }, actual.shape);
+            double diff = OnnxTestKit.MaxAbsDiff(expected, actual);
+            output.WriteLine($"{model} ×{scale} at {h}×{w}: max |Δ| = {diff:E2}");
+            Assert.True(diff <= tolerance, $"{model} ×{scale} at {h}×{w}: max |Δ| = {diff:E2} > {tolerance:E0}");
+        }
+    }
+
+    [Fact]
+    public void Batch_dimension_is_dynamic()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        using var net = ModelRegistry.Create("rsrnet-sr", 2);
+        using var session = OnnxTestKit.Session(OnnxExporter.Export(net));
+        var lr = rand(3, 1, 8, 11);
+        Assert.True(OnnxTestKit.MaxAbsDiff(OnnxTestKit.Forward(net, lr), OnnxTestKit.Run(session, lr)) <= 1e-4);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Default_model_on_a_Set5_crop_equals_libtorch(int scale)
+    {
+        using var scope = NewDisposeScope();
+        using var resolver = DefaultModel.Load(scale);
+        var lr = Set5Crop("butterfly", 40, 24, 31, 27, y: true);
+        using var session = OnnxTestKit.Session(OnnxExporter.Export(resolver.Network));
+        var expected = OnnxTestKit.Forward(resolver.Network, lr);
+        var actual = OnnxTestKit.Run(session, lr);
+        double diff = OnnxTestKit.MaxAbsDiff(expected, actual);
+        output.WriteLine($"default ×{scale} on a butterfly crop: max |Δ| = {diff:E2}");
+        Assert.True(diff <= 1e-4, $"default ×{scale}: max |Δ| = {diff:E2}");
+        // The trained model really does something here (not a flat crop): its output spans a range of intensities.
+        Assert.True(expected.max().item<float>() - expected.min().item<float>() > 0.2);
+    }
+
+    [Fact]
+    public void Flat_layout_gives_the_nchw_values_clamped_with_the_output_size()
+    {
+        using var scope = NewDisposeScope();
+        using var resolver = DefaultModel.Load(3);
+        var net = resolver.Network;
+        var flat = OnnxExporter.Export(net, OnnxLayout.Flat);
+        Assert.Equal(OnnxLayout.Flat, OnnxModelInfo.Read(flat).Layout);
+        using var nchw = OnnxTestKit.Session(OnnxExporter.Export(net));
+        using var session = OnnxTestKit.Session(flat);
+        foreach (var (h, w) in Sizes)
+        {
+            // A crop of a real picture, so values near 0 and 1 (where the clamp acts) occur.
+            var lr = Set5Crop("bird", 30, 40, h, w, y: true);
+            var expected = OnnxTestKit.Run(nchw, lr).clamp(0, 1);
+            using var pixels = OrtValue.CreateTensorValueFromMemory(lr.contiguous().data<float>(), [1, lr.numel()]);
+            using var hw = OrtValue.CreateTensorValueFromMemory(new long[] { h, w }, [2]);
+            using var results = session.Run(new RunOptions(), ["pixels", "hw"], [pixels, hw], ["out", "out_hw"]);
+            Assert.Equal(new long[] { 1, expected.numel() }, results[0].GetTensorTypeAndShape().Shape);
+            Assert.Equal(new long[] { 3L * h, 3L * w }, results[1].GetTensorDataAsSpan<long>().ToArray());
+            var actual = OnnxTestKit.ToTensor(results[0]).reshape(expected.shape);
+            Assert.True(OnnxTestKit.MaxAbsDiff(expected, actual) <= 1e-6);
+            Assert.True(actual.min().item<float>() >= 0 && actual.max().item<float>() <= 1);
+        }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Image_layout_equals_the_image_upscaler_on_a_Set5_crop(int scale)
+    {
+        using var scope = NewDisposeScope();
+        using var resolver = DefaultModel.Load(scale);
+        using var session = OnnxTestKit.Session(OnnxExporter.Export(resolver.Network, OnnxLayout.Image));
+        var rgb = Set5Crop("baby", 100, 60, 21, 14, y: false);
+        var expected = ImageUpscaler.Upscale(rgb, resolver, scale);
+        var actual = OnnxTestKit.Run(session, rgb, "image", "image_out");
+        double diff = OnnxTestKit.MaxAbsDiff(expected, actual);
+        output.WriteLine($"image layout ×{scale}: max |Δ| = {diff:E2}");
+        Assert.True(diff <= 1e-4, $"image layout ×{scale}: max |Δ| = {diff:E2}");
+    }
+
+    [Fact]
+    public void Metadata_says_what_the_model_is()
+    {
+        using var net = ModelRegistry.Create("rsrnet-sr", 3, JsonNode.Parse("""{"Features": 8, "DenseUnits": 2}""")!.AsObject());
+        var info = OnnxModelInfo.Read(OnnxExporter.Export(net));
+        Assert.Equal("rsrnet-sr", info.ModelName);
+        Assert.Equal(3, info.Scale);
+        Assert.Equal(ColorSpace.Y, info.ColorSpace);
+        Assert.Equal(OnnxLayout.Nchw, info.Layout);
+        Assert.Equal(OnnxExporter.Opset, info.Opset);
+        Assert.Equal(8, info.Options!["Features"]!.GetValue<int>());
+        Assert.Equal(2, info.Options!["DenseUnits"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Export_to_a_file_writes_a_readable_model_and_leaves_no_temporary_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("sr-onnx-");
+        try
+        {
+            using var net = new SrNet(2);
+            var path = Path.Combine(dir.FullName, "m.onnx");
+            OnnxExporter.Export(net, path, OnnxLayout.Image);
+            var info = OnnxModelInfo.Read(path);
+            Assert.Equal(("rsrnet-sr", OnnxLayout.Image, path), (info.ModelName, info.Layout, info.Source));
+            Assert.Single(dir.GetFiles());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>A crop of a Set5 picture as 1×1×h×w Y (MATLAB rgb2ycbcr on the uint8 pixels) or 1×3×h×w RGB in [0,1].</summary>
+    internal static Tensor Set5Crop(string name, int top, int left, int h, int w, bool y)
+    {
+        using var image = ImageFile.Read(ImagingTestData.Path("Set5", name + ".png"));
+        using var converted = Imaging.ImageTensor.FromDecoded(image);
+        using var crop = converted.Image.narrow(2, top, h).narrow(3, left, w);
+        return y ? Imaging.ColorConversion.RgbToY(crop).contiguous() : crop.contiguous();
+    }
+}
