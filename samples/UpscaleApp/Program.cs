@@ -19,8 +19,9 @@ var model = ml.Transforms.LoadImages("Image", imageFolder: null, inputColumnName
     .Fit(empty);
 var engine = ml.Model.CreatePredictionEngine<ImagePath, Upscaled>(model);
 var result = engine.Predict(new ImagePath { Path = args[0] });
-result.SR!.Save(args[1], MLImageEncoderFormat.Png, 100);
-Console.WriteLine($"{args[0]} → {args[1]} ({result.SR.Width}×{result.SR.Height})");
+var upscaled = result.SR ?? throw new InvalidOperationException($"{args[0]}: no image came out.");
+upscaled.Save(args[1]); // the format follows the extension (.png, .jpg)
+Console.WriteLine($"{args[0]} → {args[1]} ({upscaled.Width}×{upscaled.Height})");
 return 0;
 
 static int Evaluate(string folder)

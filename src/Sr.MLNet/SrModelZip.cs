@@ -6,6 +6,7 @@ using Sr.Models.Inference;
 using Sr.Models.Onnx;
 using Sr.Models.Upscaling;
 using Sr.Torch;
+using Tensor = Sr.Torch.Tensor;
 
 namespace Sr.MLNet;
 

@@ -52,34 +52,58 @@ public sealed class SrStepEstimator : IEstimator<ITransformer>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         foreach (var (column, _, accepted) in _inputs) SchemaShapes.Require(inputSchema, column, Step, accepted);
-        return SchemaShapes.With(inputSchema, (OutputColumnName, OutputType));
+        return SchemaShapes.With(_catalog, inputSchema, OutputColumnName, image: OutputType is not SrImageDataViewType);
     }
 
     public ITransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         foreach (var (column, _, accepted) in _inputs) SchemaShapes.Require(input.Schema, column, Step, accepted);
-        return Chain(_catalog, _inputs.Select(i => (i.working, i.column)), _config, _mapping(_catalog), OutputColumnName, []).Fit(input);
+        return FitEach(Chain(_catalog, _inputs.Select(i => (i.working, i.column)), _config, [_mapping(_catalog)], OutputColumnName, []), input);
     }
 
     /// <summary>
     /// copy inputs → [anchor → config] → <paramref name="core"/> → copy <see cref="SrColumns.Output"/> to the output → drop working columns.
     /// </summary>
-    internal static EstimatorChain<ITransformer> Chain(TransformsCatalog catalog, IEnumerable<(string working, string column)> inputs, string? config,
-        IEstimator<ITransformer> core, string outputColumnName, string[] coreTemporaries)
+    internal static List<IEstimator<ITransformer>> Chain(TransformsCatalog catalog, IEnumerable<(string working, string column)> inputs, string? config,
+        IEnumerable<IEstimator<ITransformer>> core, string outputColumnName, string[] coreTemporaries)
     {
-        var pairs = inputs.Select(i => new InputOutputColumnPair(i.working, i.column)).ToArray();
-        var result = new EstimatorChain<ITransformer>().Append(catalog.CopyColumns(pairs));
-        var dropped = pairs.Select(p => p.OutputColumnName).Concat(coreTemporaries).Append(SrColumns.Output).ToList();
+        var result = new List<IEstimator<ITransformer>>();
+        var dropped = new List<string>(coreTemporaries) { SrColumns.Output };
+        foreach (var (working, column) in inputs)
+        {
+            result.Add(catalog.CopyColumns(working, column));
+            dropped.Add(working);
+        }
         if (config is not null)
         {
             dropped.AddRange([SrColumns.Anchor, SrColumns.Config]);
-            result = result.Append(catalog.CustomMapping(new AnchorMapping().GetMapping(), AnchorMapping.Contract))
-                .Append(catalog.Expression(SrColumns.Config, $"(x) => \"{config}\"", SrColumns.Anchor));
+            result.Add(catalog.CustomMapping(new AnchorMapping().GetMapping(), AnchorMapping.Contract));
+            result.Add(catalog.Expression(SrColumns.Config, $"(x) => \"{config}\"", SrColumns.Anchor));
         }
-        return result.Append(core)
-            .Append(catalog.CopyColumns(outputColumnName, SrColumns.Output))
-            .Append(catalog.DropColumns(dropped.Distinct().ToArray()));
+        result.AddRange(core);
+        result.Add(catalog.CopyColumns(outputColumnName, SrColumns.Output));
+        result.Add(catalog.DropColumns(dropped.Distinct().ToArray()));
+        return result;
+    }
+
+    /// <summary>
+    /// Fits the estimators one by one on the data each transformer makes, into a <see cref="TransformerChain{ITransformer}"/>.
+    /// ML.NET's <c>EstimatorChain.Fit</c> first checks the whole chain's schema shapes, and ML.NET 5's CustomMapping compares image
+    /// column types by reference there ("expected Image, got Image" after LoadImages; measured), while fitting and transforming
+    /// check them properly.
+    /// </summary>
+    internal static TransformerChain<ITransformer> FitEach(IEnumerable<IEstimator<ITransformer>> estimators, IDataView input)
+    {
+        var transformers = new List<ITransformer>();
+        var data = input;
+        foreach (var estimator in estimators)
+        {
+            var transformer = estimator.Fit(data);
+            transformers.Add(transformer);
+            data = transformer.Transform(data);
+        }
+        return new TransformerChain<ITransformer>(transformers.ToArray());
     }
 
     public override string ToString() => $"{Step} → '{OutputColumnName}'{(_config is null ? "" : $" ({_config})")}";

@@ -64,7 +64,7 @@ public sealed class SuperResolveEstimator : IEstimator<ITransformer>
         ArgumentNullException.ThrowIfNull(inputSchema);
         var input = SchemaShapes.Require(inputSchema, Options.InputColumnName, "SuperResolve", SrImageDataViewType.Instance, SchemaShapes.Image);
         if (Trains) SchemaShapes.Require(inputSchema, Options.LabelColumnName, "SuperResolve (training label)", SrImageDataViewType.Instance);
-        return SchemaShapes.With(inputSchema, (Options.OutputColumnName, input.ItemType));
+        return SchemaShapes.With(_catalog, inputSchema, Options.OutputColumnName, image: input.ItemType is not SrImageDataViewType);
     }
 
     public ITransformer Fit(IDataView input)
@@ -122,18 +122,24 @@ public sealed class SuperResolveEstimator : IEstimator<ITransformer>
             InterOpNumThreads = 1,
         });
         int channels = colorSpace == ColorSpace.Y ? 1 : 3;
-        IEstimator<ITransformer> core = planes
-            ? catalog.CustomMapping(new ToFlatMapping().GetMapping(), ToFlatMapping.Contract)
-                .Append(onnxStep)
-                .Append(catalog.CustomMapping(new FromFlatMapping().GetMapping(), FromFlatMapping.Contract))
-            : (colorSpace == ColorSpace.Y
+        IEstimator<ITransformer>[] core = planes
+            ?
+            [
+                catalog.CustomMapping(new ToFlatMapping().GetMapping(), ToFlatMapping.Contract),
+                onnxStep,
+                catalog.CustomMapping(new FromFlatMapping().GetMapping(), FromFlatMapping.Contract),
+            ]
+            :
+            [
+                colorSpace == ColorSpace.Y
                     ? catalog.CustomMapping(new PhotoToFlatYMapping().GetMapping(), PhotoToFlatYMapping.Contract)
-                    : catalog.CustomMapping(new PhotoToFlatRgbMapping().GetMapping(), PhotoToFlatRgbMapping.Contract))
-                .Append(onnxStep)
-                .Append(catalog.CustomMapping(new FlatToPhotoMapping().GetMapping(), FlatToPhotoMapping.Contract));
+                    : catalog.CustomMapping(new PhotoToFlatRgbMapping().GetMapping(), PhotoToFlatRgbMapping.Contract),
+                onnxStep,
+                catalog.CustomMapping(new FlatToPhotoMapping().GetMapping(), FlatToPhotoMapping.Contract),
+            ];
         string? config = planes ? StepConfig.Format(("channels", channels)) : null;
-        return SrStepEstimator.Chain(catalog, [(SrColumns.Input, inputColumnName)], config, core, outputColumnName,
-            [SrColumns.Pixels, SrColumns.Hw, SrColumns.Out, SrColumns.OutHw]).Fit(input);
+        return SrStepEstimator.FitEach(SrStepEstimator.Chain(catalog, [(SrColumns.Input, inputColumnName)], config, core, outputColumnName,
+            [SrColumns.Pixels, SrColumns.Hw, SrColumns.Out, SrColumns.OutHw]), input);
     }
 
     internal static int DefaultThreads() =>

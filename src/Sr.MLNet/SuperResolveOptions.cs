@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Sr.Models;
 using Sr.Models.Spsr;
+using Sr.Models.Registry;
 using Sr.Models.Training;
 
 namespace Sr.MLNet;
