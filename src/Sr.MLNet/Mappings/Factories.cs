@@ -45,8 +45,11 @@ public sealed class ImageToYMapping : SrMapping<PhotoRow, SrImageOutput>
         var x = Photo.ToTensor(image, SrColumns.Input);
         long c = x.shape[1];
         var color = c is 2 or 4 ? x.narrow(1, 0, c - 1) : x;
-        var y = color.shape[1] == 1 ? color : ColorConversion.RgbToY(color, roundLikeUint8: true);
-        o.Output = SrImage.FromTensor(y, ColorSpace.Y, image.Tag);
+        // On the 0..255 scale in float64, then /255 to float32: exactly the evaluator's arithmetic (SrEvaluator), so the pipeline's
+        // LR images are bit-identical to `sr eval`'s (a float32 conversion differs in the last bit and can flip a rounded pixel).
+        var levels = color.to(ScalarType.Float64).mul(255).round();
+        var y = color.shape[1] == 1 ? levels : ColorConversion.RgbToY(levels, roundLikeUint8: true, peak: 255);
+        o.Output = SrImage.FromTensor(y.div(255).to(ScalarType.Float32), ColorSpace.Y, image.Tag);
     };
 }
 
