@@ -32,7 +32,7 @@ namespace Sr.Models.Onnx;
 /// </remarks>
 public static class OnnxExporter
 {
-    /// <summary>The ONNX opset of every exported model (17: LayerNorm-era ops; ScatterElements with reduction "add" needs ≥ 16).</summary>
+    /// <summary>The ONNX opset of every exported model (LSP's pixel placement needs ScatterElements with reduction "add", opset ≥ 16).</summary>
     public const int Opset = 17;
 
     /// <summary>The ONNX IR version that goes with opset 17.</summary>
