@@ -43,6 +43,7 @@ public static class Program
         root.Subcommands.Add(Commands.DegradeCommand.Create());
         root.Subcommands.Add(Commands.ReduceCommand.Create());
         root.Subcommands.Add(Commands.TrainCommand.Create());
+        root.Subcommands.Add(Commands.ExportCommand.Create());
         return root;
     }
 

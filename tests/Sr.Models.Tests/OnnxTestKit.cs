@@ -43,6 +43,36 @@ internal static class OnnxTestKit
         return network.call(lr);
     }
 
+    /// <summary>
+    /// Replaces a fresh network's convolution weights by He-normal ones and its biases by U(−0.1, 0.1), so every layer
+    /// contributes at order 1: several initialisations start a layer at or near zero (SPSR's Kaiming × 0.1, RSRNet's
+    /// σ = 0.001 layers, zero biases), which would let an export that mishandles that layer still look exact.
+    /// </summary>
+    /// <param name="net">The network.</param>
+    /// <param name="gain">Weight variance × fan-in (2 = He; 1 = LeCun, for deep unscaled residual stacks that He makes explode).</param>
+    public static void Randomize(nn.Module net, double gain = 2)
+    {
+        using var _ = no_grad();
+        foreach (var (name, p) in net.named_parameters())
+        {
+            if (p.dim() == 4)
+            {
+                var (fanIn, _) = nn.init.calculate_fan_in_and_fan_out(p);
+                p.normal_(0, Math.Sqrt(gain / fanIn));
+            }
+            else if (name.EndsWith("bias", StringComparison.Ordinal))
+            {
+                p.uniform_(-0.1, 0.1);
+            }
+        }
+    }
+
+    public static double MaxAbs(Tensor a)
+    {
+        using var m = a.abs().max();
+        return m.item<double>();
+    }
+
     public static double MaxAbsDiff(Tensor a, Tensor b)
     {
         Assert.Equal(a.shape, b.shape);

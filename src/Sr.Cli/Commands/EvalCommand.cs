@@ -26,9 +26,10 @@ public static class EvalCommand
         var markdown = new Option<string?>("--markdown") { Description = "Write the report as Markdown here." };
         var htmlReport = new Option<string?>("--report") { Description = "Write a self-contained HTML page into this folder (index.html: summary, per-image table, comparison crops under crops/)." };
         var reportImages = new Option<int>("--report-images") { Description = "How many images (the first ones) get comparison crops in --report.", DefaultValueFactory = _ => HtmlReport.DefaultMaxImages };
+        var backend = BackendOption.Create();
         var cmd = new Command("eval", "Measure PSNR/SSIM of a method on a folder of HR images under an explicit protocol.")
         {
-            model, data, scale, protocol, degradation, seed, dataRoot, json, csv, markdown, htmlReport, reportImages,
+            model, data, scale, protocol, degradation, seed, dataRoot, json, csv, markdown, htmlReport, reportImages, backend,
         };
         cmd.SetAction(parse =>
         {
@@ -55,7 +56,9 @@ public static class EvalCommand
             var modelName = parse.GetValue(model)!;
             // Plain "bicubic" means bicubic in the protocol's colour space (on Y for the papers' tables, on RGB for RGB protocols).
             if (string.Equals(modelName, "bicubic", StringComparison.OrdinalIgnoreCase) && proto.ColorSpace == ColorSpace.Rgb) modelName = "bicubic-rgb";
-            var method = SuperResolvers.Resolve(modelName, s);
+            var method = BackendOption.Parse(parse.GetValue(backend)) == InferenceBackend.Onnx
+                ? LoadForOnnx(modelName, s)
+                : SuperResolvers.Resolve(modelName, s);
             int cropImages = parse.GetValue(reportImages);
             if (cropImages < 0) throw new ArgumentException($"--report-images must be ≥ 0, got {cropImages}.");
             var page = parse.GetValue(htmlReport) is { } reportDir ? new HtmlReport(reportDir, cropImages) : null;
@@ -102,6 +105,14 @@ public static class EvalCommand
                 Console.CancelKeyPress -= onCancel;
             }
         }
+    }
+
+    /// <summary>--backend onnx: a trained network ('default' or a model file) run in ONNX Runtime; built-in methods have no ONNX form.</summary>
+    private static ISuperResolver LoadForOnnx(string modelName, int scale)
+    {
+        if (!string.Equals(modelName, Sr.Models.Upscaling.DefaultModel.Name, StringComparison.OrdinalIgnoreCase) && !File.Exists(modelName))
+            throw new ArgumentException($"--backend onnx runs trained networks ('default' or a model file), not '{modelName}'.");
+        return Sr.Models.Upscaling.ModelLoader.Load(modelName, scale, new InferenceOptions { Backend = InferenceBackend.Onnx });
     }
 
     private static string DefaultDataRoot()

@@ -15,12 +15,13 @@ public static class UpscaleCommand
         var input = new Argument<string>("input") { Description = "An image file, or a folder of images." };
         var output = new Option<string>("--output", "-o") { Description = "The output PNG (for a file) or folder (for a folder).", Required = true };
         var scale = new Option<int>("--scale", "-s") { Description = "Upscaling factor: 2, 3 or 4.", DefaultValueFactory = _ => 2 };
-        var model = new Option<string>("--model", "-m") { Description = "'default' (the shipped model), a model file (.srm, .zip) or 'bicubic'.", DefaultValueFactory = _ => DefaultModel.Name };
+        var model = new Option<string>("--model", "-m") { Description = "'default' (the shipped model), a model file (.srm, .onnx, .zip) or 'bicubic'.", DefaultValueFactory = _ => DefaultModel.Name };
         var tile = new Option<int>("--tile") { Description = "Process in LR tiles of this size (bounded memory on large images; same result). 0 = whole image.", DefaultValueFactory = _ => 0 };
         var ensemble = new Option<bool>("--ensemble") { Description = "×8 self-ensemble (flips and rotations averaged; 8× slower, slightly better)." };
-        var cmd = new Command("upscale", "Upscale an image or a folder of images.") { input, output, scale, model, tile, ensemble };
+        var backend = BackendOption.Create();
+        var cmd = new Command("upscale", "Upscale an image or a folder of images.") { input, output, scale, model, tile, ensemble, backend };
         cmd.SetAction((parse, ct) => Task.FromResult(Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(scale), parse.GetValue(model)!,
-            new InferenceOptions { TileSize = parse.GetValue(tile), SelfEnsemble = parse.GetValue(ensemble) }, ct)));
+            new InferenceOptions { TileSize = parse.GetValue(tile), SelfEnsemble = parse.GetValue(ensemble), Backend = BackendOption.Parse(parse.GetValue(backend)) }, ct)));
         return cmd;
     }
 

@@ -1,6 +1,6 @@
 namespace Sr.Models.Inference;
 
-/// <summary>How <see cref="NetworkSuperResolver"/> runs a network on whole images.</summary>
+/// <summary>How a network runs on whole images (<see cref="NetworkSuperResolver"/>, <see cref="Onnx.OnnxSuperResolver"/>).</summary>
 public sealed record InferenceOptions
 {
     /// <summary>Edge of the square LR tiles; 0 (default) runs the whole image at once.</summary>
@@ -18,4 +18,10 @@ public sealed record InferenceOptions
     /// (EDSR/BTSRN test-time augmentation; 8× the time).
     /// </summary>
     public bool SelfEnsemble { get; init; }
+
+    /// <summary>
+    /// The engine: libtorch (default) or ONNX Runtime. <see cref="Upscaling.ModelLoader"/> honours it for model files and the
+    /// default model (an .onnx file always runs in ONNX Runtime); both give the same pixels to float rounding.
+    /// </summary>
+    public InferenceBackend Backend { get; init; } = InferenceBackend.Libtorch;
 }

@@ -1,5 +1,6 @@
 // Balanced Two-Stage Residual Networks (Fan et al., NTIRE 2017 workshop): Fig. 1 (two stages) and Fig. 2(d) (PConv block),
 // as in the official code ychfan/sr_ntire2017 model_resnet_up.py (notes §3.1).
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 using F = Sr.Torch.torch.nn.functional;
@@ -103,6 +104,23 @@ public sealed class Btsrn : SrNetwork
         return residual.Consume(r => r + bicubicBase).MoveToOuterDisposeScope();
     }
 
+    internal override string ExportOnnx(OnnxGraphBuilder g, string input)
+    {
+        var x = Options.ValidConvolutions ? g.SymmetricPad(input, _pad) : input;
+        var h = g.Conv(conv_in, g.Sub(x, 0.5f));
+        foreach (var block in lr_conv) h = block.ExportOnnx(g, h);
+        h = Scale == 4 ? up2!.ExportOnnx(g, up_conv!.ExportOnnx(g, up1!.ExportOnnx(g, h))) : up!.ExportOnnx(g, h);
+        foreach (var block in hr_conv) h = block.ExportOnnx(g, h);
+        var residual = g.Conv(conv_out, g.LeakyRelu(h, 0.2));
+        if (Options.ValidConvolutions && _crop > 0)
+        {
+            // narrow(crop, s·H) and narrow(crop, s·W): the ends depend on the input's size, so they are computed in the graph.
+            var ends = g.Add(g.Mul(g.ShapeRange(input, 2, 4), g.Int64(Scale)), g.Int64(_crop));
+            residual = g.Slice(residual, g.Int64(_crop, _crop), ends, [2, 3]);
+        }
+        return g.Add(residual, g.BicubicUpsample(input, Scale, Channels));
+    }
+
     /// <summary>The PConv block, pre-activation (Fig. 2(d)): x ⊕ conv3×3(lrelu(conv1×1(lrelu(x)))).</summary>
     public sealed class PConvBlock : nn.Module<Tensor, Tensor>
     {
@@ -127,6 +145,13 @@ public sealed class Btsrn : SrNetwork
             // VALID 3×3: the shortcut is centre-cropped by one pixel (the official util.crop(x, 1)).
             using var shortcut = x.slice(2, 1, x.size(2) - 1).slice(3, 1, x.size(3) - 1);
             return shortcut + y;
+        }
+
+        internal string ExportOnnx(OnnxGraphBuilder g, string x)
+        {
+            var y = g.Conv(conv, g.LeakyRelu(g.Conv(project, g.LeakyRelu(x, 0.2)), 0.2));
+            if (!_valid) return g.Add(x, y);
+            return g.Add(g.Slice(x, [1, 1], [-1, -1], [2, 3]), y);
         }
     }
 
@@ -167,6 +192,24 @@ public sealed class Btsrn : SrNetwork
                 .Consume(t => t + skip)
                 .Consume(t => t.reshape(n, c * s2, h, w));
             return sum.Consume(t => F.pixel_shuffle(t, _scale)).MoveToOuterDisposeScope();
+        }
+
+        internal string ExportOnnx(OnnxGraphBuilder g, string x)
+        {
+            var a = g.LeakyRelu(x, 0.2);
+            if (!_fast) return g.Add(g.UpsampleNearest(x, _scale), g.ConvTranspose(deconv, a));
+            // The fast path as forward: the deconvolution's weight rearranged to a 1×1 convolution, the skip added per
+            // sub-pixel position at LR size, one shuffle.
+            long c = deconv.out_channels, s2 = (long)_scale * _scale;
+            using var w1 = deconv.weight.detach().permute(1, 2, 3, 0).reshape(c * s2, c, 1, 1).contiguous();
+            using var b1 = deconv.bias!.detach().unsqueeze(1).expand(c, s2).reshape(c * s2).contiguous();
+            var conv = g.Conv(a, g.Initializer("deconv_1x1", w1), g.Initializer("deconv_bias", b1), 1);
+            var n = g.ShapeRange(x, 0, 1);
+            var hw = g.ShapeRange(x, 2, 4);
+            var split = g.Reshape(conv, g.Concat(0, n, g.Int64(c, s2), hw));
+            var sum = g.Add(split, g.Unsqueeze(x, 2));
+            var merged = g.Reshape(sum, g.Concat(0, n, g.Int64(c * s2), hw));
+            return g.PixelShuffle(merged, _scale);
         }
     }
 }

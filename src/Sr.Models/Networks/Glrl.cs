@@ -1,5 +1,6 @@
 // Image Super-Resolution Based on Global and Local Residual Learning (GLRL): Fig. 3 (framework) and Fig. 4(b) (local
 // residual block with a shallow and a deep convolution branch); the 16-layer reading of notes §5.2.
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 using F = Sr.Torch.torch.nn.functional;
@@ -96,6 +97,23 @@ public sealed class Glrl : SrNetwork
         return output!.MoveToOuterDisposeScope();
     }
 
+    internal override string ExportOnnx(OnnxGraphBuilder g, string lr)
+    {
+        var ilr = g.BicubicUpsample(lr, Scale, Channels);
+        var x = g.Conv(extract2, g.PRelu(extract_act, g.Conv(extract1, ilr)));
+        using var w = weights.detach();
+        var blockWeights = w.data<float>();
+        string? output = null;
+        for (int b = 0; b < blocks.Count; b++)
+        {
+            x = blocks[b].ExportOnnx(g, x);
+            var r = g.Conv(reconstruct2, g.PRelu(reconstruct_act2, g.Conv(reconstruct1, g.PRelu(reconstruct_act1, x))));
+            var prediction = g.Mul(g.Add(r, ilr), blockWeights[b]);
+            output = output is null ? prediction : g.Add(output, prediction);
+        }
+        return output!;
+    }
+
     /// <summary>LRB (Fig. 4(b)): a DRRN-style recursive deep branch and a one-conv shallow branch, both residual on the block input.</summary>
     public sealed class LocalResidualBlock : nn.Module<Tensor, Tensor>
     {
@@ -123,6 +141,15 @@ public sealed class Glrl : SrNetwork
                 deep = deep.Consume(act_a.call).Consume(conv_a.call).Consume(act_b.call).Consume(conv_b.call).Consume(r => x + r);
             using var shallowResidual = act_s.call(x).Consume(conv_s.call);
             return deep.Consume(d => d + shallowResidual).MoveToOuterDisposeScope();
+        }
+
+        internal string ExportOnnx(OnnxGraphBuilder g, string x)
+        {
+            var deep = x;
+            for (int u = 0; u < _units; u++)
+                deep = g.Add(x, g.Conv(conv_b, g.PRelu(act_b, g.Conv(conv_a, g.PRelu(act_a, deep)))));
+            var shallowResidual = g.Conv(conv_s, g.PRelu(act_s, x));
+            return g.Add(deep, shallowResidual);
         }
     }
 }

@@ -1,5 +1,6 @@
 // Local- and Holistic-Structure Preserving Image Super Resolution via Deep Joint Component Learning (Shi et al., ICME
 // 2016): Fig. 1 (conv → deconvolution with pixel placement → HSP conv), Eq. (3) (Shepard normalisation), Eq. (4) (HSP).
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 using F = Sr.Torch.torch.nn.functional;
@@ -84,6 +85,67 @@ public sealed class LspHsp : SrNetwork, IBoundaryNetwork
         var image = maps.narrow(1, 0, 1).MoveToOuterDisposeScope();
         var boundary = maps.narrow(1, 1, 1).MoveToOuterDisposeScope();
         return (image, boundary);
+    }
+
+    /// <summary>The image output of the forward as ONNX (the boundary map is not exported: inference needs the image only).</summary>
+    internal override string ExportOnnx(OnnxGraphBuilder g, string lr)
+    {
+        var positions = ExportPlacementIndices(g, lr);
+        var h = shepard.ExportOnnx(g, g.Relu(g.Conv(extract, lr)), positions, Scale);
+        var maps = g.Conv(hsp, g.Relu(h));
+        return g.Slice(maps, [0], [1], [1]);
+    }
+
+    /// <summary>
+    /// <see cref="PlacementIndices"/> as ONNX, step for step in float32 (central differences with edge padding, magnitudes,
+    /// the move decision and Round, half to even as torch.round). The flat index is formed in int64 rather than float64:
+    /// every value is an integer by then, so both give the same index.
+    /// </summary>
+    private string ExportPlacementIndices(OnnxGraphBuilder g, string lr)
+    {
+        int offset = (Scale - 1) / 2;
+        var n = g.ShapeRange(lr, 0, 1);
+        var hw = g.ShapeRange(lr, 2, 4);
+        var shw = g.Mul(hw, g.Int64(Scale));
+        string Dim(string v, long i) => g.Slice(v, [i], [i + 1], [0]);
+        string ToFloatScalar(string v) => g.Cast(g.Reshape(v, g.Int64([])), global::Onnx.TensorProto.Types.DataType.Float);
+        string Lattice(long i, long[] shape)
+        {
+            var count = ToFloatScalar(Dim(hw, i));
+            var range = g.Node("Range", [g.Scalar(0f), count, g.Scalar(1f)]);
+            return g.Reshape(g.Add(g.Mul(range, (float)Scale), (float)offset), shape);
+        }
+        var full = g.Concat(0, n, g.Int64(1), hw);
+        var rows = g.Node("Expand", [Lattice(0, [1, 1, -1, 1]), full]);
+        var cols = g.Node("Expand", [Lattice(1, [1, 1, 1, -1]), full]);
+        if (Options.PixelPlacement)
+        {
+            var gray = Channels == 1 ? lr : g.Node("ReduceMean", [lr], OnnxGraphBuilder.Attr("axes", 1L), OnnxGraphBuilder.Attr("keepdims", 1L));
+            var (gx, gy) = ExportCentralDifferences(g, gray);
+            var magnitude = g.Node("Sqrt", [g.Add(g.Mul(gx, gx), g.Mul(gy, gy))]);
+            var (mx, my) = ExportCentralDifferences(g, magnitude);
+            var norm = g.Node("Sqrt", [g.Add(g.Mul(mx, mx), g.Mul(my, my))]);
+            var move = g.Cast(g.Node("And", [g.Node("Greater", [magnitude, g.Scalar((float)Options.PlacementThreshold)]), g.Node("Greater", [norm, g.Scalar(1e-12f)])]),
+                global::Onnx.TensorProto.Types.DataType.Float);
+            var safe = g.Node("Max", [norm, g.Scalar(1e-12f)]);
+            int r = Options.PlacementTowardEdge ? -Displacement : Displacement;
+            rows = g.Sub(rows, g.Mul(g.Node("Round", [g.Mul(g.Div(my, safe), (float)r)]), move));
+            cols = g.Sub(cols, g.Mul(g.Node("Round", [g.Mul(g.Div(mx, safe), (float)r)]), move));
+        }
+        var maxIndex = g.Sub(shw, g.Int64(1));
+        string ClampToGrid(string v, long axis) =>
+            g.Cast(g.Node("Clip", [v, g.Scalar(0f), ToFloatScalar(Dim(maxIndex, axis))]), global::Onnx.TensorProto.Types.DataType.Int64);
+        var flat = g.Add(g.Mul(ClampToGrid(rows, 0), Dim(shw, 1)), ClampToGrid(cols, 1));
+        return g.Reshape(flat, 0, -1);
+    }
+
+    /// <summary><see cref="CentralDifferences"/> as ONNX: Pad mode "edge" is PyTorch's replicate padding.</summary>
+    private static (string gx, string gy) ExportCentralDifferences(OnnxGraphBuilder g, string x)
+    {
+        var p = g.Node("Pad", [x, g.Int64(0, 0, 1, 1, 0, 0, 1, 1)], OnnxGraphBuilder.Attr("mode", "edge"));
+        var gx = g.Div(g.Sub(g.Slice(p, [1, 2], [-1, long.MaxValue], [2, 3]), g.Slice(p, [1, 0], [-1, -2], [2, 3])), 2f);
+        var gy = g.Div(g.Sub(g.Slice(p, [2, 1], [long.MaxValue, -1], [2, 3]), g.Slice(p, [0, 1], [-2, -1], [2, 3])), 2f);
+        return (gx, gy);
     }
 
     /// <summary>
@@ -176,6 +238,34 @@ public sealed class LspHsp : SrNetwork, IBoundaryNetwork
                 .Consume(num => addcdiv(bias.reshape(1, -1, 1, 1), num, denominator));
             denominator.Dispose();
             return result.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>
+        /// <see cref="Forward"/> as ONNX: ScatterElements with reduction "add" (opset 16) onto zeros for the placed features and
+        /// the indicator, the two convolutions with |W| and Σ_c|W| (computed by libtorch here, so the constants are the same
+        /// floats), the clamp and bias + numerator / denominator.
+        /// </summary>
+        internal string ExportOnnx(OnnxGraphBuilder g, string features, string positions, int scale)
+        {
+            long c = weight.size(1);
+            var n = g.ShapeRange(features, 0, 1);
+            var shw = g.Mul(g.ShapeRange(features, 2, 4), g.Int64(scale));
+            var cells = g.Mul(g.Slice(shw, [0], [1], [0]), g.Slice(shw, [1], [2], [0]));
+            var index = g.Unsqueeze(positions, 1);
+            string Scatter(long channels, string indices, string updates)
+            {
+                var zeros = g.Node("Expand", [g.Scalar(0f), g.Concat(0, n, g.Int64(channels), cells)]);
+                var placed = g.Node("ScatterElements", [zeros, indices, updates], OnnxGraphBuilder.Attr("axis", 2L), OnnxGraphBuilder.Attr("reduction", "add"));
+                return g.Reshape(placed, g.Concat(0, n, g.Int64(channels), shw));
+            }
+            var placed = Scatter(c, g.Node("Expand", [index, g.Int64(1, c, 1)]), g.Reshape(features, 0, c, -1));
+            var indicator = Scatter(1, index, g.Node("Expand", [g.Scalar(1f), g.Shape(index)]));
+            using var kernel = weight.detach().abs();
+            using var kernelSum = kernel.sum(1, keepdim: true);
+            var denominator = g.Node("Max", [g.Conv(indicator, g.Initializer("shepard_sum", kernelSum), null, _kernel, padding: _kernel / 2), g.Scalar(1e-4f)]);
+            var numerator = g.Conv(placed, g.Initializer("shepard", kernel), null, _kernel, padding: _kernel / 2);
+            using var b = bias.detach().reshape(1, -1, 1, 1);
+            return g.Add(g.Initializer("shepard_bias", b), g.Div(numerator, denominator));
         }
     }
 }

@@ -1,5 +1,6 @@
 // Image Super-Resolution Using Deep Convolutional Networks (Dong et al., ECCV 2014 / TPAMI 2016): the 9-1-5 SRCNN
 // (patch extraction, non-linear mapping, reconstruction; their Fig. 2), the baseline the papers compare against.
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 using F = Sr.Torch.torch.nn.functional;
@@ -46,5 +47,13 @@ public sealed class Srcnn : SrNetwork
             .Consume(conv1.call).Consume(F.relu)
             .Consume(conv2.call).Consume(F.relu)
             .Consume(conv3.call).MoveToOuterDisposeScope();
+    }
+
+    internal override string ExportOnnx(OnnxGraphBuilder g, string lr)
+    {
+        var x = g.BicubicUpsample(lr, Scale, Channels);
+        x = g.Relu(g.Conv(conv1, x));
+        x = g.Relu(g.Conv(conv2, x));
+        return g.Conv(conv3, x);
     }
 }

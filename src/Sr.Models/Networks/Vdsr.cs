@@ -1,5 +1,6 @@
 // Accurate Image Super-Resolution Using Very Deep Convolutional Networks (Kim et al., CVPR 2016): VDSR, their Fig. 2
 // (20 layers of 3×3×64, ReLU, global residual on the interpolated input), the baseline the papers compare against.
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 using F = Sr.Torch.torch.nn.functional;
@@ -45,5 +46,13 @@ public sealed class Vdsr : SrNetwork
         var x = ilr.alias();
         for (int i = 0; i < layers.Count - 1; i++) x = x.Consume(layers[i].call).Consume(F.relu);
         return x.Consume(layers[^1].call).Consume(r => r + ilr).MoveToOuterDisposeScope();
+    }
+
+    internal override string ExportOnnx(OnnxGraphBuilder g, string lr)
+    {
+        var ilr = g.BicubicUpsample(lr, Scale, Channels);
+        var x = ilr;
+        for (int i = 0; i < layers.Count - 1; i++) x = g.Relu(g.Conv(layers[i], x));
+        return g.Add(g.Conv(layers[^1], x), ilr);
     }
 }

@@ -27,12 +27,12 @@ namespace Sr.Models.Onnx;
 /// (as <see cref="Inference.NetworkSuperResolver"/> clamps it), Cb/Cr by MATLAB bicubic, back to RGB and clamped — what
 /// <see cref="Upscaling.ImageUpscaler"/> does; for an RGB network the network and a clamp.</item>
 /// </list>
-/// Every model carries metadata_props: sr.producer = "SrMlNet", sr.model, sr.scale, sr.colorSpace, sr.layout, sr.options
-/// (read back by <see cref="OnnxModelInfo"/>).
+/// Every model carries metadata_props: sr.producer = "SrMlNet", sr.model, sr.scale, sr.colorSpace, sr.layout, sr.options,
+/// sr.receptiveFieldRadius (read back by <see cref="OnnxModelInfo"/>).
 /// </remarks>
 public static class OnnxExporter
 {
-    /// <summary>The ONNX opset of every exported model (17: LayerNorm-era ops; ScatterElements with reduction "add" needs ≥ 16).</summary>
+    /// <summary>The ONNX opset of every exported model (LSP's pixel placement needs ScatterElements with reduction "add", opset ≥ 16).</summary>
     public const int Opset = 17;
 
     /// <summary>The ONNX IR version that goes with opset 17.</summary>
@@ -42,7 +42,7 @@ public static class OnnxExporter
     public const string Producer = "SrMlNet";
 
     internal const string ProducerKey = "sr.producer", ModelKey = "sr.model", ScaleKey = "sr.scale",
-        ColorSpaceKey = "sr.colorSpace", LayoutKey = "sr.layout", OptionsKey = "sr.options";
+        ColorSpaceKey = "sr.colorSpace", LayoutKey = "sr.layout", OptionsKey = "sr.options", RadiusKey = "sr.receptiveFieldRadius";
 
     /// <summary>The ONNX model (serialized ModelProto) of <paramref name="network"/> in <paramref name="layout"/>.</summary>
     public static byte[] Export(SrNetwork network, OnnxLayout layout = OnnxLayout.Nchw)
@@ -138,6 +138,8 @@ public static class OnnxExporter
         Meta(ScaleKey, network.Scale.ToString(CultureInfo.InvariantCulture));
         Meta(ColorSpaceKey, network.ColorSpace.ToString());
         Meta(LayoutKey, layout);
+        // For tiled inference from the file alone: the LR context a tile needs so tiles equal the whole image.
+        Meta(RadiusKey, network.ReceptiveFieldRadius.ToString(CultureInfo.InvariantCulture));
         if (Options(network) is { } options) Meta(OptionsKey, options.ToJsonString());
         return model;
     }

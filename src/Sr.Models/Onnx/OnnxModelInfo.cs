@@ -17,8 +17,9 @@ public sealed class OnnxModelInfo
     /// <summary>The largest model file read (1 GiB; the paper-size SPSR generator is ~100 MB).</summary>
     public const long MaxBytes = 1L << 30;
 
-    private OnnxModelInfo(string source, string modelName, int scale, ColorSpace colorSpace, OnnxLayout layout, JsonObject? options, long opset)
+    private OnnxModelInfo(string source, string modelName, int scale, ColorSpace colorSpace, OnnxLayout layout, JsonObject? options, long opset, int? radius)
     {
+        ReceptiveFieldRadius = radius;
         Source = source;
         ModelName = modelName;
         Scale = scale;
@@ -46,18 +47,28 @@ public sealed class OnnxModelInfo
     /// <summary>The default-domain opset the model was written for.</summary>
     public long Opset { get; }
 
+    /// <summary>LR pixels of context a tile needs (the network's receptive-field radius), when the file records it.</summary>
+    public int? ReceptiveFieldRadius { get; }
+
     /// <summary>Channels of the network's input and output (1 for Y, 3 for RGB).</summary>
     public int Channels => ColorSpace == ColorSpace.Y ? 1 : 3;
 
     /// <summary>Reads and validates an ONNX file.</summary>
     public static OnnxModelInfo Read(string path)
     {
+        return Read(path, out _);
+    }
+
+    /// <summary><see cref="Read(string)"/> that also hands back the bytes it read (to load them without reading twice).</summary>
+    internal static OnnxModelInfo Read(string path, out byte[] bytes)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: ONNX model file not found.", path);
         long length = new FileInfo(path).Length;
         if (length > MaxBytes)
             throw new InvalidDataException($"{path}: {length:N0} bytes is larger than an SrMlNet ONNX model can be ({MaxBytes:N0} bytes at most).");
-        return Read(File.ReadAllBytes(path), path);
+        bytes = File.ReadAllBytes(path);
+        return Read(bytes, path);
     }
 
     /// <summary>Reads and validates an ONNX model held in memory.</summary>
@@ -110,7 +121,8 @@ public sealed class OnnxModelInfo
                 throw new InvalidDataException($"{source}: tensor '{t.Name}' is stored in an external file; SrMlNet reads self-contained ONNX models only.");
         }
         long opset = model.OpsetImport.FirstOrDefault(o => string.IsNullOrEmpty(o.Domain))?.Version ?? 0;
-        var info = new OnnxModelInfo(source, name, scale, colorSpace, layout, options, opset);
+        int? radius = meta.TryGetValue(OnnxExporter.RadiusKey, out var r) && int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out int rv) ? rv : null;
+        var info = new OnnxModelInfo(source, name, scale, colorSpace, layout, options, opset, radius);
         info.CheckSignature(model.Graph);
         return info;
     }

@@ -1,17 +1,25 @@
 using Sr.Models.Evaluation;
 using Sr.Models.Inference;
+using Sr.Models.Onnx;
 using Sr.Models.Registry;
 using Sr.Models.Training;
 
 namespace Sr.Models.Upscaling;
 
 /// <summary>
-/// Turns a --model argument into a method: "default" (the shipped model), a model file (.srm; other extensions
-/// through <see cref="RegisterFileLoader"/>, e.g. the pipeline's .zip), or a built-in method name ("bicubic").
-/// A bare registry name is refused with advice: an untrained network upscales nothing useful.
+/// Turns a --model argument into a method: "default" (the shipped model), a model file (.srm, or .onnx exported by
+/// SrMlNet; other extensions through <see cref="RegisterFileLoader"/>, e.g. the pipeline's .zip), or a built-in method
+/// name ("bicubic"). A bare registry name is refused with advice: an untrained network upscales nothing useful.
 /// </summary>
+/// <remarks>
+/// <see cref="InferenceOptions.Backend"/> = Onnx runs "default" and .srm models in ONNX Runtime (exported in memory); an
+/// .onnx file always runs in ONNX Runtime, whatever the backend option says.
+/// </remarks>
 public static class ModelLoader
 {
+    /// <summary>The extension of ONNX model files.</summary>
+    public const string OnnxExtension = ".onnx";
+
     private static readonly Dictionary<string, Func<string, int, InferenceOptions?, ISuperResolver>> FileLoaders = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Lets another layer load its own model files by extension (".zip" for Sr.MLNet pipelines).</summary>
@@ -25,15 +33,19 @@ public static class ModelLoader
     public static ISuperResolver Load(string spec, int scale, InferenceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
-        if (string.Equals(spec, DefaultModel.Name, StringComparison.OrdinalIgnoreCase)) return DefaultModel.Load(scale, options);
+        bool onnx = options?.Backend == InferenceBackend.Onnx;
+        if (string.Equals(spec, DefaultModel.Name, StringComparison.OrdinalIgnoreCase))
+            return onnx ? ToOnnx(DefaultModel.Load(scale, options), options) : DefaultModel.Load(scale, options);
         if (File.Exists(spec))
         {
             var ext = Path.GetExtension(spec);
-            if (string.Equals(ext, ModelFile.Extension, StringComparison.OrdinalIgnoreCase)) return LoadFile(spec, scale, options);
+            if (string.Equals(ext, ModelFile.Extension, StringComparison.OrdinalIgnoreCase))
+                return onnx ? ToOnnx(LoadFile(spec, scale, options), options) : LoadFile(spec, scale, options);
+            if (string.Equals(ext, OnnxExtension, StringComparison.OrdinalIgnoreCase)) return LoadOnnx(spec, scale, options);
             Func<string, int, InferenceOptions?, ISuperResolver>? loader;
             lock (FileLoaders) FileLoaders.TryGetValue(ext, out loader);
             if (loader != null) return loader(spec, scale, options);
-            throw new ArgumentException($"{spec}: not a model file SrMlNet knows (expected {ModelFile.Extension}{string.Concat(FileLoaders.Keys.Select(k => " or " + k))}).");
+            throw new ArgumentException($"{spec}: not a model file SrMlNet knows (expected {ModelFile.Extension} or {OnnxExtension}{string.Concat(FileLoaders.Keys.Select(k => " or " + k))}).");
         }
         if (ModelRegistry.TryGet(spec, out var info))
             throw new ArgumentException($"'{info.Name}' names a network architecture, not trained weights: train one with " +
@@ -52,6 +64,27 @@ public static class ModelLoader
             throw new ArgumentException($"{path}: holds a '{file.ModelName}' network, which this SrMlNet does not know.");
         var network = file.CreateNetwork(info);
         return new NetworkSuperResolver(network, displayName ?? Path.GetFileNameWithoutExtension(path), options, ownsNetwork: true);
+    }
+
+    /// <summary>
+    /// An ONNX model exported by SrMlNet (Nchw layout), run in ONNX Runtime; the file is validated by
+    /// <see cref="OnnxModelInfo"/> and its scale checked against <paramref name="scale"/>.
+    /// </summary>
+    public static OnnxSuperResolver LoadOnnx(string path, int scale, InferenceOptions? options = null, string? displayName = null)
+    {
+        var resolver = new OnnxSuperResolver(path, options, displayName ?? Path.GetFileNameWithoutExtension(path));
+        if (resolver.Info.Scale != scale)
+        {
+            resolver.Dispose();
+            throw new ArgumentException($"{path}: holds a ×{resolver.Info.Scale} model, but ×{scale} was asked for.");
+        }
+        return resolver;
+    }
+
+    /// <summary>The same network exported in memory and run by ONNX Runtime; the libtorch resolver is disposed.</summary>
+    private static OnnxSuperResolver ToOnnx(NetworkSuperResolver libtorch, InferenceOptions? options)
+    {
+        using (libtorch) return OnnxSuperResolver.FromNetwork(libtorch.Network, options, libtorch.Name);
     }
 
     /// <summary>For <see cref="SuperResolvers.Register"/>: resolves "default" and model files, null for anything else.</summary>

@@ -1,5 +1,6 @@
 // SPSR (Ma et al., CVPR 2020), Eq. 1–2: the gradient map M(I) = ‖∇I‖₂ per pixel, as upstream's fixed-kernel
 // Get_gradient_nopadding (branch input and target) and Get_gradient (losses; Maclory/SPSR SPSR_model.py).
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 using F = Sr.Torch.torch.nn.functional;
@@ -36,5 +37,17 @@ public static class ImageGradient
         var shape = vh.shape;
         var m = vh.reshape(shape[0], c, 2, shape[2], shape[3]).square().sum(2).add(1e-6).sqrt();
         return m.MoveToOuterDisposeScope();
+    }
+
+    /// <summary><see cref="Magnitude"/> as ONNX for <paramref name="channels"/> channels: the same grouped convolution, then square, sum of the pair, + 1e−6, sqrt.</summary>
+    internal static string ExportOnnx(OnnxGraphBuilder g, string image, int channels, int padding)
+    {
+        float[] pair = [0, -1, 0, 0, 0, 0, 0, 1, 0, /* h: */ 0, 0, 0, -1, 0, 1, 0, 0, 0];
+        var w = new float[channels * 18];
+        for (int i = 0; i < channels; i++) Array.Copy(pair, 0, w, i * 18, 18);
+        var vh = g.Conv(image, g.Initializer("gradient", w, 2 * channels, 1, 3, 3), null, 3, padding: padding, groups: channels);
+        var pairs = g.Reshape(vh, g.Concat(0, g.ShapeRange(vh, 0, 1), g.Int64(channels, 2), g.ShapeRange(vh, 2, 4)));
+        var sum = g.Node("ReduceSum", [g.Mul(pairs, pairs), g.Int64(2)], OnnxGraphBuilder.Attr("keepdims", 0L));
+        return g.Node("Sqrt", [g.Add(sum, 1e-6f)]);
     }
 }

@@ -1,5 +1,6 @@
 // ESRGAN (Wang et al., ECCVW 2018), Fig. 3–4: RRDBNet, the PSNR-oriented backbone SPSR builds its SR branch on
 // (Ma et al., CVPR 2020, §3.2) and initialises from ("RRDB_PSNR_x4.pth").
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 
@@ -50,4 +51,6 @@ public sealed class RrdbNet : SrNetwork
         if (lr.dim() != 4 || lr.size(1) != 3) throw new ArgumentException($"RRDBNet expects N×3×h×w RGB, got [{string.Join(", ", lr.shape)}].", nameof(lr));
         return model.call(lr);
     }
+
+    internal override string ExportOnnx(OnnxGraphBuilder g, string lr) => g.Module(model, lr);
 }

@@ -1,12 +1,13 @@
 // ESRGAN (Wang et al., ECCVW 2018), Fig. 3: the long skip around the RRDB trunk ("basic block" + LR conv), kept as
 // upstream's ShortcutBlock so its weights are named model.1.sub.N (Maclory/SPSR block.py).
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 
 namespace Sr.Models.Networks.Spsr;
 
 /// <summary>out = x + sub(x), where sub = nb RRDBs followed by the LR conv.</summary>
-public sealed class ShortcutBlock : nn.Module<Tensor, Tensor>
+public sealed class ShortcutBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     public readonly nn.Sequential sub;
 
@@ -21,4 +22,6 @@ public sealed class ShortcutBlock : nn.Module<Tensor, Tensor>
         using var s = sub.call(x);
         return x.add(s);
     }
+
+    string IOnnxExportable.ExportOnnx(OnnxGraphBuilder g, string x) => g.Add(x, g.Module(sub, x));
 }

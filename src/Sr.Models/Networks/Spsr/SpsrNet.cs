@@ -1,5 +1,6 @@
 // SPSR (Ma et al., CVPR 2020 "Structure-Preserving Super Resolution with Gradient Guidance", Fig. 3; TPAMI 2021):
 // the generator with SR branch, gradient branch and fusion block, wired as upstream's SPSRNet (Maclory/SPSR architecture.py).
+using Sr.Models.Onnx;
 using Sr.Torch;
 using static Sr.Torch.torch;
 
@@ -146,6 +147,34 @@ public sealed class SpsrNet : SrNetwork
         var f = f_concat.call(f_block.call(cat([x_branch, x], 1)));
         var x_out = f_HR_conv1.call(f_HR_conv0.call(f));
         return new Output(x_out_branch.MoveToOuterDisposeScope(), x_out.MoveToOuterDisposeScope(), x_grad.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The SR image of <see cref="ForwardAll"/> as ONNX (the gradient-branch outputs are training targets, not exported).</summary>
+    internal override string ExportOnnx(OnnxGraphBuilder g, string lr)
+    {
+        var x_grad = ImageGradient.ExportOnnx(g, lr, 3, ImageGradient.BranchPadding);
+        var trunk = Trunk;
+        var x_ori = g.Module(model[0], lr);
+        var taps = new string[4];
+        var x = x_ori;
+        for (int k = 0; k < 4; k++) if (_taps[k] == 0) taps[k] = x_ori;
+        for (int i = 0; i < Blocks; i++)
+        {
+            x = g.Module(trunk.sub[i], x);
+            for (int k = 0; k < 4; k++) if (_taps[k] == i + 1) taps[k] = x;
+        }
+        x = g.Add(g.Module(trunk.sub[Blocks], x), x_ori);
+        for (int i = 2; i < model.Count; i++) x = g.Module(model[i], x);
+        x = g.Module(HR_conv1_new, x);
+        var x_b_fea = g.Module(b_fea_conv, x_grad);
+        var b = g.Module(b_concat_1, g.Module(b_block_1, g.Concat(1, x_b_fea, taps[0])));
+        b = g.Module(b_concat_2, g.Module(b_block_2, g.Concat(1, b, taps[1])));
+        b = g.Module(b_concat_3, g.Module(b_block_3, g.Concat(1, b, taps[2])));
+        b = g.Module(b_concat_4, g.Module(b_block_4, g.Concat(1, b, taps[3])));
+        b = g.Add(g.Module(b_LR_conv, b), x_b_fea);
+        var x_branch = g.Module(b_module, b);
+        var f = g.Module(f_concat, g.Module(f_block, g.Concat(1, x_branch, x)));
+        return g.Module(f_HR_conv1, g.Module(f_HR_conv0, f));
     }
 
     /// <summary>
