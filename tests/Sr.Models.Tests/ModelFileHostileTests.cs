@@ -153,7 +153,7 @@ public class ModelFileHostileTests
         float after = BinaryPrimitives.ReadSingleLittleEndian(raw.Data.AsSpan(at));
         Assert.True(float.IsFinite(after) && after != before);
         var e = Refused(raw.Write(Path.Combine(dir, "flipped" + ModelFile.Extension)));
-        Assert.Contains("weights do not match the digest stored with them (weights_sha256)", e.Message);
+        Assert.Contains("does not match the SHA-256 stored in it (sha256, over its weights, model, scale, colour space and options): the file was altered", e.Message);
     }
 
     [Fact]
@@ -173,6 +173,15 @@ public class ModelFileHostileTests
         raw.Header["layers.2.weight"]!["dtype"] = "I32"; // same size: the layout stays consistent
         var e = Refused(raw.Write(Path.Combine(dir, "int32" + ModelFile.Extension)));
         Assert.Contains("tensor 'layers.2.weight' is stored as I32, where float32 (F32) belongs", e.Message);
+    }
+
+    [Fact]
+    public void An_edited_scale_that_would_load_is_caught_by_the_digest()
+    {
+        // VDSR's weights do not depend on the scale: without the digest a ×2 file edited to ×3 loads and upscales ×3.
+        var raw = Raw.Read(Saved(out var dir));
+        raw.Meta["scale"] = "3";
+        Assert.Contains("does not match the SHA-256 stored in it", Refused(raw.Write(Path.Combine(dir, "rescaled" + ModelFile.Extension))).Message);
     }
 
     [Theory]

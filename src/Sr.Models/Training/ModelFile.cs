@@ -65,7 +65,7 @@ public sealed class ModelFile : IDisposable
         meta["color_space"] = network.ColorSpace.ToString();
         meta["options"] = EffectiveOptions(network, options)?.ToJsonString() ?? "{}";
         var weights = network.state_dict();
-        meta[DigestKey] = Digest(weights);
+        meta[DigestKey] = Digest(weights, meta);
         Safetensors.SaveStateDict(path, weights, meta);
     }
 
@@ -80,17 +80,25 @@ public sealed class ModelFile : IDisposable
         return JsonSerializer.SerializeToNode(record, record.GetType()) as JsonObject ?? given;
     }
 
-    /// <summary>The metadata key of the weights' SHA-256 (<see cref="Digest"/>); files written before it existed lack it and are not checked.</summary>
-    public const string DigestKey = "weights_sha256";
+    /// <summary>The metadata key of the file's SHA-256 (<see cref="Digest"/>); files written before it existed lack it and are not checked.</summary>
+    public const string DigestKey = "sha256";
+
+    /// <summary>The metadata that decides what network a file rebuilds: covered by the digest with the weights.</summary>
+    private static readonly string[] DigestedKeys = ["model", "scale", "color_space", "options"];
 
     /// <summary>
-    /// SHA-256 over every tensor's name, dtype, shape and bytes, by name (independent of the file's layout): what
-    /// <see cref="Read"/> checks, so that a flipped bit in a weight (which stays finite and loads) is caught.
+    /// SHA-256 over what rebuilds the network — the model name, scale, colour space and options as stored — and every
+    /// tensor's name, dtype, shape and bytes by name (independent of the file's layout). <see cref="Read"/> checks it, so
+    /// that a flipped bit in a weight (which stays finite and loads) or an edited scale is caught. Training facts
+    /// (<see cref="Info"/>) are not covered: they describe the run and change nothing the network computes.
     /// </summary>
-    public static string Digest(IReadOnlyDictionary<string, Tensor> weights)
+    public static string Digest(IReadOnlyDictionary<string, Tensor> weights, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(metadata);
         using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var key in DigestedKeys)
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{key}\0{(metadata.TryGetValue(key, out var v) ? v : "")}\0"));
         foreach (var (name, t) in weights.OrderBy(w => w.Key, StringComparer.Ordinal))
         {
             sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{name}\0{t.dtype}\0{string.Join(",", t.shape)}\0"));
@@ -156,8 +164,8 @@ public sealed class ModelFile : IDisposable
                 using var bad = notFinite.sum();
                 throw new WeightsFormatException(path, $"tensor '{name}' holds {bad.ToInt64():N0} non-finite value(s) ({nans.ToInt64():N0} NaN, the rest ±infinity); the file is corrupt or the training diverged");
             }
-            if (meta.TryGetValue(DigestKey, out var stored) && !string.Equals(stored, Digest(tensors), StringComparison.OrdinalIgnoreCase))
-                throw new WeightsFormatException(path, $"weights do not match the digest stored with them ({DigestKey}): the file was altered or damaged after it was written");
+            if (meta.TryGetValue(DigestKey, out var stored) && !string.Equals(stored, Digest(tensors, meta), StringComparison.OrdinalIgnoreCase))
+                throw new WeightsFormatException(path, $"does not match the SHA-256 stored in it ({DigestKey}, over its weights, model, scale, colour space and options): the file was altered or damaged after it was written");
             var info = meta.Where(p => p.Key.StartsWith("info.", StringComparison.Ordinal)).ToDictionary(p => p.Key[5..], p => p.Value);
             return new ModelFile(path, modelName, scale, colorSpace, options, tensors, info);
         }
