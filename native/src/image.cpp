@@ -6,6 +6,63 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/core/utils/logger.hpp>
+#include <cstdio>
+#include <mutex>
+#include <unistd.h>
+
+namespace {
+// libjpeg and libpng report warnings ("Corrupt JPEG data: 12 extraneous bytes", "iCCP: known incorrect sRGB profile")
+// and OpenCV its caught decoder exceptions by printing to the process's stderr, with no way for the caller to see
+// them: a garbled JPEG decodes with exit 0 and the user sees codec chatter before our own one-line error. While one
+// decode runs, fd 2 is pointed at a temporary file and what the codecs print is handed back to .NET, which makes a
+// JPEG warning an error and folds the rest into its own message. The mutex serialises decodes (fd 2 is
+// process-wide); another thread's stderr written meanwhile is captured too and is written back by .NET.
+std::mutex g_stderr_mutex;
+
+class StderrCapture {
+ public:
+  StderrCapture() {
+    std::fflush(stderr);
+    tmp_ = std::tmpfile();
+    if (!tmp_) return;
+    saved_ = dup(2);
+    if (saved_ < 0 || dup2(fileno(tmp_), 2) < 0) {
+      if (saved_ >= 0) close(saved_);
+      saved_ = -1;
+      std::fclose(tmp_);
+      tmp_ = nullptr;
+    }
+  }
+  std::string finish() {
+    if (saved_ < 0) return {};
+    std::fflush(stderr);
+    dup2(saved_, 2);
+    close(saved_);
+    saved_ = -1;
+    std::string text;
+    std::rewind(tmp_);
+    char chunk[4096];
+    size_t n;
+    while ((n = std::fread(chunk, 1, sizeof chunk, tmp_)) > 0 && text.size() < 65536) text.append(chunk, n);
+    std::fclose(tmp_);
+    tmp_ = nullptr;
+    return text;
+  }
+  ~StderrCapture() { finish(); }
+
+ private:
+  FILE* tmp_ = nullptr;
+  int saved_ = -1;
+};
+
+char* copy_out(const std::string& text) {
+  if (text.empty()) return nullptr;
+  auto* p = static_cast<char*>(std::malloc(text.size() + 1));
+  if (p) std::memcpy(p, text.c_str(), text.size() + 1);
+  return p;
+}
+}  // namespace
 
 // OpenCV checks decoded sizes against OPENCV_IO_MAX_IMAGE_PIXELS (default 2^30) after reading the header and
 // before allocating the pixels. It reads the variable into a static when libopencv_imgcodecs loads, which is
@@ -15,12 +72,38 @@ SR_API int sr_image_set_global_pixel_limit(int64_t max_pixels) {
   SR_STATUS(setenv("OPENCV_IO_MAX_IMAGE_PIXELS", std::to_string(max_pixels).c_str(), 1))
 }
 
+SR_API TH sr_image_decode2(const uint8_t* data, int64_t len, int* bit_depth, char** diagnostics);
+
 // Returns uint8 (8-bit) or int32 (16-bit, values 0..65535) tensor H×W×C with C ∈ {1,3,4}; *bit_depth = 8 or 16.
 SR_API TH sr_image_decode(const uint8_t* data, int64_t len, int* bit_depth) {
+  char* diagnostics = nullptr;
+  TH t = sr_image_decode2(data, len, bit_depth, &diagnostics);
+  std::free(diagnostics);
+  return t;
+}
+
+// As sr_image_decode, and *diagnostics receives what the codec libraries printed meanwhile (malloc'd, free with
+// sr_buffer_free; null when nothing), instead of it reaching the terminal.
+SR_API TH sr_image_decode2(const uint8_t* data, int64_t len, int* bit_depth, char** diagnostics) {
+  *diagnostics = nullptr;
   SR_TENSOR(([&] {
     if (len <= 0) throw std::runtime_error("empty file");
+    if (len > INT32_MAX) throw std::runtime_error("file over 2 GiB");
+    static std::once_flag quiet;
+    std::call_once(quiet, [] { cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT); });
     cv::Mat buf(1, static_cast<int>(len), CV_8UC1, const_cast<uint8_t*>(data));
-    cv::Mat img = cv::imdecode(buf, cv::IMREAD_UNCHANGED | cv::IMREAD_ANYDEPTH);
+    cv::Mat img;
+    {
+      std::lock_guard<std::mutex> lock(g_stderr_mutex);
+      StderrCapture capture;
+      try {
+        img = cv::imdecode(buf, cv::IMREAD_UNCHANGED | cv::IMREAD_ANYDEPTH);
+      } catch (...) {
+        *diagnostics = copy_out(capture.finish());
+        throw;
+      }
+      *diagnostics = copy_out(capture.finish());
+    }
     if (img.empty()) throw std::runtime_error("not a readable image (unknown format, corrupt or truncated data)");
     const int ch = img.channels();
     if (ch != 1 && ch != 3 && ch != 4) throw std::runtime_error("unsupported channel count " + std::to_string(ch));

@@ -13,7 +13,8 @@ public static class Program
         try
         {
             // Exceptions come here, not to System.CommandLine's default handler (which prints a stack trace).
-            return BuildRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // No response files: "@file.json" is ours (--options, --spsr), and a file named "@x" is a file.
+            return BuildRoot().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
         {

@@ -225,9 +225,33 @@ public class SafetensorsTests
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    [Fact]
+    public void A_header_with_invalid_utf8_inside_a_string_is_a_format_error_naming_the_file()
+    {
+        // Found by tests/Sr.Fuzz: JsonDocument parses it and throws InvalidOperationException only when the string is read.
+        var json = Encoding.UTF8.GetBytes("{\"__metadata__\":{\"format\":\"xx\"}}");
+        int at = Array.IndexOf(json, (byte)'x');
+        json[at] = 0xC3; // a lead byte without its continuation
+        var bytes = new byte[8 + json.Length];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, json.Length);
+        json.CopyTo(bytes, 8);
+        var path = Path.Combine(Path.GetTempPath(), $"utf8-{Guid.NewGuid():N}.safetensors");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var e = Assert.Throws<WeightsFormatException>(() => Safetensors.ReadHeader(path));
+            Assert.Equal($"{path}: has a header that is not valid UTF-8 text", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
 
 internal static class ModuleCast
 {
     public static T As<T>(this nn.Module m) where T : nn.Module => (T)m;
 }
+

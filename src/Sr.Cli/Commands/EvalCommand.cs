@@ -90,6 +90,9 @@ public static class EvalCommand
                 }
                 progress.Done();
                 Console.Write(report.ToMarkdown());
+                // The table (stdout, often redirected to a file) has the reasons too; stderr says them where the user looks.
+                foreach (var row in report.Images.Where(r => r.Outcome == EvalOutcome.Skipped))
+                    Console.Error.WriteLine($"skipped: {row.Name}: {row.Note}");
                 if (parse.GetValue(json) is { } j) report.SaveJson(j);
                 if (parse.GetValue(csv) is { } c) report.SaveCsv(c);
                 if (parse.GetValue(markdown) is { } m) report.SaveMarkdown(m);
@@ -127,18 +130,21 @@ public static class EvalCommand
     private sealed class ConsoleProgress : IProgress<EvalProgress>
     {
         private readonly bool _live = !Console.IsErrorRedirected;
+        private int _width = 60;
 
         public void Report(EvalProgress value)
         {
             if (!_live) return;
             var row = value.Last;
-            var what = row.IsMeasured ? $"{EvalReport.Format(row.Psnr, 2)} dB" : "skipped";
-            Console.Error.Write($"\r[{value.Done}/{value.Total}] {row.Name} {what}".PadRight(60));
+            var what = row.IsMeasured ? $"{EvalReport.Format(row.Psnr, 2)} dB" : $"skipped: {row.Note}";
+            var line = $"[{value.Done}/{value.Total}] {row.Name} {what}";
+            Console.Error.Write("\r" + (line.Length > 100 ? line[..99] + "…" : line).PadRight(_width));
+            _width = Math.Max(_width, Math.Min(line.Length, 100));
         }
 
         public void Done()
         {
-            if (_live) Console.Error.Write("\r" + new string(' ', 60) + "\r");
+            if (_live) Console.Error.Write("\r" + new string(' ', _width) + "\r");
         }
     }
 }

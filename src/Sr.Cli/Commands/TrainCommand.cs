@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sr.Cli.Progress;
@@ -17,7 +18,8 @@ namespace Sr.Cli.Commands;
 /// `sr train --model &lt;name&gt; --scale &lt;s&gt; --data &lt;folder&gt; [--val &lt;folder&gt;] [--minutes m | --steps n] … -o &lt;model.srm&gt;`:
 /// trains a registered network with its paper's recipe (any field overridable), shows a live progress bar, keeps a
 /// checkpoint (&lt;model&gt;.ckpt), a log (&lt;model&gt;.log.csv) and a picture of the curves (&lt;model&gt;.curves.png) up to date,
-/// and writes the SrMlNet model file. Ctrl-C writes a checkpoint and exits with 130; `--resume` continues exactly.
+/// and writes the SrMlNet model file. Ctrl-C or SIGTERM writes a checkpoint and exits with 130; `--resume` continues exactly,
+/// and the model file records the training time of the whole run (all resumed sessions).
 /// </summary>
 public static class TrainCommand
 {
@@ -52,16 +54,17 @@ public static class TrainCommand
         var snapshots = new Option<string?>("--snapshots") { Description = "Comma-separated minutes (e.g. 1,2.5,5) at which to also save the model as <model>.at-<m>min.srm, for quality-versus-time curves." };
         var boundaries = new Option<string?>("--boundaries") { Description = $"Folder of boundary maps for lsp-hsp: one gray image per training image, same name stem, values in [0,1] (e.g. BSDS500's human annotations as PNG). Default: <data>/{BoundaryMaps.DefaultFolderName} when it exists, else Sobel edges of the HR patches." };
         var output = new Option<string?>("--output", "-o") { Description = "The SrMlNet model file to write (.srm)." };
+        var checkpointEvery = new Option<string?>("--checkpoint-every") { Description = "Write the checkpoint every N steps (e.g. 500) or every N minutes (e.g. 5m, 0.5m). Default 2m. A checkpoint is also written at the end, on Ctrl-C and on SIGTERM." };
         var cmd = new Command("train", "Train a network on a folder of images with its paper's recipe, with checkpoints, curves and exact resume.")
         {
-            model, scale, data, val, valImages, validateEvery, minutes, steps, batch, patch, lr, seed, resume, degradation, options, redegrade, init, snapshots, spsr, boundaries, output,
+            model, scale, data, val, valImages, validateEvery, minutes, steps, batch, patch, lr, seed, resume, degradation, options, redegrade, init, snapshots, spsr, boundaries, output, checkpointEvery,
         };
         cmd.SetAction(parse =>
         {
             var a = new Arguments(parse.GetValue(model), parse.GetValue(scale), parse.GetValue(data), parse.GetValue(val), parse.GetValue(valImages),
                 parse.GetValue(validateEvery), parse.GetValue(minutes), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(patch),
                 parse.GetValue(lr), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(degradation), parse.GetValue(options),
-                parse.GetValue(redegrade), parse.GetValue(output)) { Init = parse.GetValue(init), Snapshots = parse.GetValue(snapshots), Spsr = parse.GetValue(spsr), Boundaries = parse.GetValue(boundaries) };
+                parse.GetValue(redegrade), parse.GetValue(output)) { Init = parse.GetValue(init), Snapshots = parse.GetValue(snapshots), Spsr = parse.GetValue(spsr), Boundaries = parse.GetValue(boundaries), CheckpointEvery = parse.GetValue(checkpointEvery) };
             return Run(a, models, degradations, Console.Out, Console.Error);
         });
         return cmd;
@@ -81,6 +84,25 @@ public static class TrainCommand
 
         /// <summary>Folder of boundary maps for a network with a boundary output (lsp-hsp).</summary>
         public string? Boundaries { get; init; }
+
+        /// <summary>How often the checkpoint is written: "N" steps or "Nm" minutes (null = every 2 minutes).</summary>
+        public string? CheckpointEvery { get; init; }
+    }
+
+    /// <summary>
+    /// Parses <c>--checkpoint-every</c>: a whole number of steps ("500") or minutes with an <c>m</c> ("5m", "0.5m"). Returns
+    /// the step period (0 = by time) and the time period (<see cref="TimeSpan.MaxValue"/> = by steps), or an error message.
+    /// </summary>
+    internal static (int Steps, TimeSpan Interval)? ParseCheckpointEvery(string text, out string? error)
+    {
+        error = null;
+        var t = text.Trim();
+        if (t.EndsWith('m') && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double minutes) && minutes > 0 && minutes <= 1e6)
+            return (0, TimeSpan.FromMinutes(minutes));
+        if (int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int steps) && steps > 0)
+            return (steps, TimeSpan.MaxValue);
+        error = $"--checkpoint-every {text}: write a positive number of steps (e.g. 500) or of minutes with an m (e.g. 5m).";
+        return null;
     }
 
     internal static int Run(Arguments a, Func<string, ModelInfo> models, Func<string, IDegradation> degradations, TextWriter stdout, TextWriter stderr)
@@ -133,6 +155,16 @@ public static class TrainCommand
             stderr.WriteLine("error: --minutes, --steps, --batch, --patch, --lr and --val-images must be positive (and --validate-every not negative).");
             return ExitUsage;
         }
+        (int Steps, TimeSpan Interval) checkpointPeriod = (0, TimeSpan.FromMinutes(2));
+        if (a.CheckpointEvery is { } every)
+        {
+            if (ParseCheckpointEvery(every, out var everyError) is not { } period)
+            {
+                stderr.WriteLine("error: " + everyError);
+                return ExitUsage;
+            }
+            checkpointPeriod = period;
+        }
         var snapshotMinutes = new List<double>();
         foreach (var part in (a.Snapshots ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -152,7 +184,20 @@ public static class TrainCommand
         }
         var degradationName = PickText(a.Degradation, "degradation") ?? "bicubic";
         var degradation = degradations(degradationName);
-        var optionsText = PickText(a.Options is { } o && o.StartsWith('@') ? File.ReadAllText(o[1..]) : a.Options, "options");
+        // Errors in an options file name the file (--options @file.json), as errors in a model file do.
+        var optionsSource = a.Options is { } o && o.StartsWith('@') ? o[1..] : null;
+        string? optionsFileText;
+        try
+        {
+            optionsFileText = optionsSource is null ? a.Options : File.ReadAllText(optionsSource);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: --options {optionsSource}: cannot be read ({e.Message}).");
+            return ExitUsage;
+        }
+        var optionsText = PickText(optionsFileText, "options");
+        var optionsWhere = optionsSource is null ? "--options" : $"--options {optionsSource}";
         JsonObject? networkOptions;
         try
         {
@@ -161,7 +206,7 @@ public static class TrainCommand
         }
         catch (JsonException e)
         {
-            stderr.WriteLine($"error: --options: not valid JSON ({e.Message}).");
+            stderr.WriteLine($"error: {optionsWhere}: not valid JSON ({e.Message}).");
             return ExitUsage;
         }
         if (networkOptions is { Count: 0 }) networkOptions = null;
@@ -219,7 +264,19 @@ public static class TrainCommand
         foreach (var w in warnings) stderr.WriteLine("warning: " + w);
 
         torch.manual_seed((ulong)seedValue);
-        using var network = info.Create(s, networkOptions);
+        SrNetwork built;
+        try
+        {
+            // Ranges and the parameter budget first: a few characters of JSON can otherwise ask libtorch for gigabytes.
+            ModelLimits.Check(info.Name, s, networkOptions);
+            built = info.Create(s, networkOptions);
+        }
+        catch (ArgumentException e)
+        {
+            stderr.WriteLine($"error: {optionsWhere}: {CliErrors.Describe(e)}");
+            return ExitUsage;
+        }
+        using var network = built;
         if (a.Init is { } initPath)
         {
             using var initial = ModelFile.Read(initPath);
@@ -273,6 +330,8 @@ public static class TrainCommand
             ValidateEvery = validation is null ? 0 : a.ValidateEvery,
             Validate = validation is null ? null : validation.Evaluate,
             CheckpointPath = checkpointPath,
+            CheckpointEvery = checkpointPeriod.Steps,
+            CheckpointInterval = checkpointPeriod.Interval,
             ResumeFrom = a.Resume,
             CheckpointMetadata = metadata,
             LogCsvPath = stem + ".log.csv",
@@ -312,6 +371,15 @@ public static class TrainCommand
             bar.WriteLine("interrupt: finishing the current step and writing a checkpoint … (Ctrl-C again to abort at once)");
         };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (kill, systemd, a scheduler's time limit) is handled as Ctrl-C: finish the step, write the checkpoint.
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            if (interrupted) return; // a second signal ends the process at once
+            interrupted = true;
+            ctx.Cancel = true;
+            cts.Cancel();
+            bar.WriteLine("terminate signal: finishing the current step and writing a checkpoint …");
+        });
         TrainingResult result;
         try
         {
@@ -346,7 +414,9 @@ public static class TrainCommand
         {
             ["steps"] = result.Step.ToString(CultureInfo.InvariantCulture),
             ["seed"] = seedValue.ToString(CultureInfo.InvariantCulture),
-            ["training_minutes"] = (result.Elapsed.TotalMinutes).ToString("F2", CultureInfo.InvariantCulture),
+            // The whole run's time, across resumes; this session's part separately.
+            ["training_minutes"] = result.TotalElapsed.TotalMinutes.ToString("F2", CultureInfo.InvariantCulture),
+            ["training_minutes_this_session"] = result.Elapsed.TotalMinutes.ToString("F2", CultureInfo.InvariantCulture),
             ["threads"] = torch.get_num_threads().ToString(CultureInfo.InvariantCulture),
             ["final_loss"] = result.LastLoss.ToString("G6", CultureInfo.InvariantCulture),
         };

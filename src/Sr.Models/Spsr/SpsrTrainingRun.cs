@@ -169,6 +169,6 @@ public static class SpsrTrainingRun
         SaveCheckpoint();
         log.Write();
         progress?.Report(Progress("done", lastLoss));
-        return new TrainingResult(step, reason, lastLoss, lastValidation, options.CheckpointPath is null ? null : lastGood, clock.Elapsed);
+        return new TrainingResult(step, reason, lastLoss, lastValidation, options.CheckpointPath is null ? null : lastGood, clock.Elapsed) { ElapsedBefore = TimeSpan.FromSeconds(elapsedBefore) };
     }
 }

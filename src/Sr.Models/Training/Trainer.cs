@@ -243,7 +243,7 @@ public sealed class Trainer
         SaveCheckpoint();
         Log.Write();
         progress?.Report(Progress("done", lastLoss));
-        return new TrainingResult(step, reason, lastLoss, lastValidation, _options.CheckpointPath is null ? null : lastGood, clock.Elapsed);
+        return new TrainingResult(step, reason, lastLoss, lastValidation, _options.CheckpointPath is null ? null : lastGood, clock.Elapsed) { ElapsedBefore = TimeSpan.FromSeconds(elapsedBefore) };
 
         double TrainStep(PatchBatch b, optim.Optimizer opt, long completed)
         {

@@ -138,6 +138,7 @@ internal static unsafe partial class NativeMethods
     // images
     [LibraryImport(Lib)] internal static partial int sr_image_set_global_pixel_limit(long maxPixels);
     [LibraryImport(Lib)] internal static partial IntPtr sr_image_decode(byte* data, long len, out int bitDepth);
+    [LibraryImport(Lib)] internal static partial IntPtr sr_image_decode2(byte* data, long len, out int bitDepth, out IntPtr diagnostics);
     [LibraryImport(Lib)] internal static partial int sr_image_encode(TensorHandle hwc, int format, int param, out IntPtr output, out long outLen);
     [LibraryImport(Lib)] internal static partial void sr_buffer_free(IntPtr p);
 }

@@ -107,6 +107,9 @@ public static class Safetensors
 
     private static SafetensorsHeader ParseHeader(byte[] json, string source, long? bufferBytes)
     {
+        // JsonDocument checks UTF-8 only when a string is read (an InvalidOperationException then): check it all here.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new WeightsFormatException(source, "has a header that is not valid UTF-8 text");
         JsonDocument doc;
         try
         {

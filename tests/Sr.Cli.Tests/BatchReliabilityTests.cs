@@ -1,0 +1,159 @@
+using System.Buffers.Binary;
+using Sr.Torch;
+using Sr.Torch.io;
+
+namespace Sr.Cli.Tests;
+
+/// <summary>Issue #19: batches never overwrite their inputs or one output with another, count honestly and say why a file was passed over.</summary>
+[Collection("cli")]
+public class BatchReliabilityTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"sr-cli-{Guid.NewGuid():N}");
+
+    public BatchReliabilityTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static byte[] Pixels(int h, int w, int c, int seed)
+    {
+        var px = new byte[h * w * c];
+        new Random(seed).NextBytes(px);
+        return px;
+    }
+
+    private static void WritePng(string path, int h, int w, int seed, bool jpeg = false)
+    {
+        using var t = torch.tensor(Pixels(h, w, 3, seed), [h, w, 3]);
+        File.WriteAllBytes(path, ImageFile.Encode(t, jpeg ? 90 : null));
+    }
+
+    /// <summary>A 24-bit bottom-up BMP (BITMAPINFOHEADER), rows padded to 4 bytes.</summary>
+    private static void WriteBmp(string path, int h, int w, int seed)
+    {
+        var px = Pixels(h, w, 3, seed);
+        int row = (w * 3 + 3) / 4 * 4;
+        var b = new byte[54 + row * h];
+        "BM"u8.CopyTo(b);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(2), b.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(10), 54);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(18), w);
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(22), h);
+        BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(b.AsSpan(28), 24);
+        for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+        for (int c = 0; c < 3; c++)
+            b[54 + (h - 1 - y) * row + x * 3 + c] = px[(y * w + x) * 3 + 2 - c];
+        File.WriteAllBytes(path, b);
+    }
+
+    [Fact]
+    public void Inputs_sharing_a_name_get_distinct_outputs_each_said_and_the_count_is_honest()
+    {
+        var input = Path.Combine(_dir, "in");
+        Directory.CreateDirectory(input);
+        WritePng(Path.Combine(input, "x.png"), 12, 12, 1);
+        WritePng(Path.Combine(input, "x.jpg"), 14, 14, 2, jpeg: true);
+        WriteBmp(Path.Combine(input, "x.bmp"), 16, 16, 3);
+        var output = Path.Combine(_dir, "out");
+        var (code, stdout, stderr) = CliRunner.Run("degrade", input, "-o", output, "--scale", "2");
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        Assert.Contains("3 of 3 files degraded", stdout);
+        Assert.Contains($"note: {Path.Combine(input, "x.bmp")}: written as x.bmp → x.bmp.png (x.jpg, x.png share its name)", stdout);
+        Assert.Contains($"note: {Path.Combine(input, "x.jpg")}: written as x.jpg → x.jpg.png (x.bmp, x.png share its name)", stdout);
+        using (var a = ImageFile.Read(Path.Combine(output, "x.png"))) Assert.Equal(6, a.Width);
+        using (var b = ImageFile.Read(Path.Combine(output, "x.jpg.png"))) Assert.Equal(7, b.Width);
+        using (var c = ImageFile.Read(Path.Combine(output, "x.bmp.png"))) Assert.Equal(8, c.Width);
+        Assert.Equal(3, Directory.GetFiles(output).Length);
+    }
+
+    [Fact]
+    public void A_folder_written_into_itself_never_overwrites_an_input()
+    {
+        var folder = Path.Combine(_dir, "same");
+        Directory.CreateDirectory(folder);
+        WritePng(Path.Combine(folder, "a.png"), 12, 12, 4);
+        WritePng(Path.Combine(folder, "b.jpg"), 12, 12, 5, jpeg: true);
+        var before = File.ReadAllBytes(Path.Combine(folder, "a.png"));
+        var (code, stdout, stderr) = CliRunner.Run("degrade", folder, "-o", folder, "--scale", "2");
+        Assert.Equal(1, code);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(folder, "a.png")));
+        Assert.Contains($"{Path.Combine(folder, "a.png")}: skipped: its output {Path.Combine(folder, "a.png")} would overwrite an input (write to another folder with -o)", stderr);
+        Assert.Contains("1 of 2 files degraded", stdout);
+        Assert.Contains("(1 not written: see below)", stdout);
+        Assert.True(File.Exists(Path.Combine(folder, "b.png")));
+    }
+
+    [Fact]
+    public void A_single_file_written_onto_itself_is_refused()
+    {
+        var path = Path.Combine(_dir, "self.png");
+        WritePng(path, 12, 12, 6);
+        var before = File.ReadAllBytes(path);
+        var (code, _, stderr) = CliRunner.Run("degrade", path, "-o", path, "--scale", "2");
+        Assert.Equal(2, code);
+        Assert.Contains($"error: {path}: is the input itself; write the result to another file (the input is never overwritten).", stderr);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void A_directory_named_like_an_image_is_reported_not_passed_over()
+    {
+        var input = Path.Combine(_dir, "withdir");
+        Directory.CreateDirectory(Path.Combine(input, "x.png"));
+        WritePng(Path.Combine(input, "y.png"), 12, 12, 7);
+        var (code, stdout, stderr) = CliRunner.Run("degrade", input, "-o", Path.Combine(_dir, "o2"), "--scale", "2");
+        Assert.Equal(1, code);
+        Assert.Contains($"{Path.Combine(input, "x.png")}: skipped (a directory, not an image file)", stderr);
+        Assert.Contains("1 of 1 files degraded", stdout);
+    }
+
+    [Fact]
+    public void A_16_bit_png_in_a_folder_is_written_with_a_note_naming_it()
+    {
+        var input = Path.Combine(_dir, "deep");
+        Directory.CreateDirectory(input);
+        using (var wide = torch.tensor(Enumerable.Range(0, 12 * 12).Select(i => i * 400).ToArray(), [12, 12, 1]))
+            File.WriteAllBytes(Path.Combine(input, "d.png"), ImageFile.Encode(wide));
+        var (code, stdout, _) = CliRunner.Run("degrade", input, "-o", Path.Combine(_dir, "o3"), "--scale", "2");
+        Assert.Equal(0, code);
+        Assert.Contains($"note: {Path.Combine(input, "d.png")}: 16-bit image scaled to 8-bit levels (round(v/257))", stdout);
+    }
+
+    [Fact]
+    public void A_file_named_like_an_option_is_passed_after_a_double_dash()
+    {
+        var old = Environment.CurrentDirectory;
+        try
+        {
+            Environment.CurrentDirectory = _dir;
+            WritePng(Path.Combine(_dir, "-o.png"), 12, 12, 8);
+            var (code, stdout, stderr) = CliRunner.Run("degrade", "-o", "small.png", "--scale", "2", "--", "-o.png");
+            Assert.True(code == 0, stderr);
+            Assert.Contains("-o.png → small.png", stdout);
+            using var small = ImageFile.Read(Path.Combine(_dir, "small.png"));
+            Assert.Equal(6, small.Width);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = old;
+        }
+    }
+
+    [Fact]
+    public void Eval_lists_each_skipped_file_with_its_reason_on_stderr()
+    {
+        var data = Path.Combine(_dir, "evalset");
+        Directory.CreateDirectory(data);
+        WritePng(Path.Combine(data, "good.png"), 48, 48, 9);
+        var good = File.ReadAllBytes(Path.Combine(data, "good.png"));
+        File.WriteAllBytes(Path.Combine(data, "cut.png"), good[..(good.Length / 2)]);
+        WritePng(Path.Combine(data, "tiny.png"), 8, 8, 10);
+        var (code, _, stderr) = CliRunner.Run("eval", "--model", "bicubic", "--data", data, "--scale", "2");
+        Assert.Equal(0, code);
+        Assert.Contains("skipped: cut.png: is truncated", stderr);
+        Assert.Contains("skipped: tiny.png: too small: 8×8", stderr);
+    }
+}
