@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
 using Sr.Models;
 using Sr.Models.Networks;
 using Sr.Models.Networks.Spsr;
@@ -72,17 +73,22 @@ internal static class PipelineTraining
                     initial.InitializeWeights(network, info, o.Scale, partialFrom: spsr is null ? null : "rrdbnet");
                 }
                 var options = new TrainingOptions { Recipe = recipe, MaxSteps = o.MaxSteps, MaxDuration = o.MaxDuration, Seed = o.Seed };
+                using var channel = o.Log?.Start("SrMlNet.SuperResolve");
+                channel?.Info(MessageSensitivity.None, $"training {info.Name} ×{o.Scale} ({network.ParameterCount():N0} parameters) on {hr.Count} (LR, HR) rows: " +
+                    $"{recipe.Optimizer} lr {recipe.LearningRate:G3}, {recipe.Loss}, batch {sampler.BatchSize}, HR patch {sampler.HrPatchSize}, seed {o.Seed}");
+                var progress = channel is null ? o.Progress : new LoggingProgress(channel, o.Progress);
                 if (spsr is not null)
                 {
                     // SPSR's generator trains adversarially: its own loop (discriminators, fusion-only phase), not the pixel-loss engine.
                     using var gan = SpsrGanTrainer.Create(spsr with { BatchSize = sampler.BatchSize, HrPatchSize = hrPatch }, (SpsrNet)network);
-                    result = SpsrTrainingRun.Run(gan, sampler, options, o.Progress, o.CancellationToken);
+                    result = SpsrTrainingRun.Run(gan, sampler, options, progress, o.CancellationToken);
                 }
                 else
                 {
-                    result = new Trainer(network, sampler, options).Run(o.Progress, o.CancellationToken);
+                    result = new Trainer(network, sampler, options).Run(progress, o.CancellationToken);
                 }
                 o.CancellationToken.ThrowIfCancellationRequested();
+                channel?.Info(MessageSensitivity.None, $"trained {result.Step} steps in {result.Elapsed.TotalMinutes:F1} min ({result.StopReason}), last loss {result.LastLoss:G4}");
                 network.eval();
                 return network;
             }
@@ -96,6 +102,17 @@ internal static class PipelineTraining
         {
             foreach (var t in lr) t.Dispose();
             foreach (var t in hr) t.Dispose();
+        }
+    }
+
+    /// <summary>Forwards training progress to the caller's callback and, per log interval, to an ML.NET channel (mlContext.Log).</summary>
+    private sealed class LoggingProgress(IChannel channel, IProgress<TrainingProgress>? inner) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p)
+        {
+            inner?.Report(p);
+            if (p.Event == "train")
+                channel.Info(MessageSensitivity.None, $"step {p.Step}: loss {p.Loss:G4}, {p.StepsPerSecond:F1} steps/s, {p.Elapsed:hh\\:mm\\:ss}");
         }
     }
 }

@@ -69,8 +69,16 @@ public sealed class SuperResolveOptions
     /// <summary>ONNX Runtime's intra-op threads for inference; null: SR_NUM_THREADS, else every core.</summary>
     public int? Threads { get; set; }
 
-    /// <summary>Training progress (steps, loss, speed), every log interval. ML.NET 5 gives outside components no way to write to MLContext.Log.</summary>
+    /// <summary>Training progress (steps, loss, speed), every log interval, to a callback.</summary>
     public IProgress<TrainingProgress>? Progress { get; set; }
+
+    /// <summary>
+    /// Where training logs its progress ML.NET's way: set it to the <c>MLContext</c> (<c>Log = mlContext</c>, an
+    /// <see cref="Microsoft.ML.Runtime.IChannelProvider"/>) and every log interval and the end of training arrive as Info messages
+    /// from source "SrMlNet.SuperResolve" on <c>mlContext.Log</c>. (A catalog extension cannot reach the context behind
+    /// <c>mlContext.Transforms</c> with public API, hence the option.)
+    /// </summary>
+    public Microsoft.ML.Runtime.IChannelProvider? Log { get; set; }
 
     /// <summary>Cancels training (the fit then throws <see cref="OperationCanceledException"/>).</summary>
     public CancellationToken CancellationToken { get; set; }

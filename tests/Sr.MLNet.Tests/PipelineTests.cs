@@ -78,10 +78,14 @@ public sealed class PipelineTests
     {
         var ml = new MLContext(seed: 1);
         var images = ImageFiles.Load(ml, TestData.Set5);
-        var estimator = ml.Transforms.SuperResolve(new SuperResolveOptions { Model = "rsrnet-sr", Scale = 2, MaxSteps = 5, BatchSize = 2, HrPatchSize = 32 });
+        var log = new List<string>();
+        ml.Log += (_, e) => { if (e.Source == "SrMlNet.SuperResolve" && e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Info) lock (log) log.Add(e.RawMessage); };
+        var estimator = ml.Transforms.SuperResolve(new SuperResolveOptions { Model = "rsrnet-sr", Scale = 2, MaxSteps = 5, BatchSize = 2, HrPatchSize = 32, Log = ml });
         var model = Prepare(ml, 2).Append(estimator).Fit(images);
         Assert.NotNull(estimator.LastTraining);
         Assert.Equal(5, estimator.LastTraining!.Step);
+        Assert.StartsWith("training rsrnet-sr ×2", log[0]);
+        Assert.Contains(log, m => m.StartsWith("trained 5 steps", StringComparison.Ordinal));
         var before = ml.SuperResolution().Evaluate(model.Transform(images), scale: 2);
         Assert.All(before.Report.Images, i => Assert.True(double.IsFinite(i.Psnr)));
 
