@@ -163,6 +163,7 @@ public class OnnxExportTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData(2)]
+    [InlineData(3)]
     [InlineData(4)]
     public void Image_layout_equals_the_image_upscaler_on_a_Set5_crop(int scale)
     {

@@ -108,7 +108,7 @@ public sealed class LspHsp : SrNetwork, IBoundaryNetwork
         var hw = g.ShapeRange(lr, 2, 4);
         var shw = g.Mul(hw, g.Int64(Scale));
         string Dim(string v, long i) => g.Slice(v, [i], [i + 1], [0]);
-        string ToFloatScalar(string v) => g.Cast(g.Reshape(v, g.Int64([])), global::Onnx.TensorProto.Types.DataType.Float);
+        string ToFloatScalar(string v) => g.Cast(g.Reshape(v, g.Int64([])), OnnxGraphBuilder.Float);
         string Lattice(long i, long[] shape)
         {
             var count = ToFloatScalar(Dim(hw, i));
@@ -126,7 +126,7 @@ public sealed class LspHsp : SrNetwork, IBoundaryNetwork
             var (mx, my) = ExportCentralDifferences(g, magnitude);
             var norm = g.Node("Sqrt", [g.Add(g.Mul(mx, mx), g.Mul(my, my))]);
             var move = g.Cast(g.Node("And", [g.Node("Greater", [magnitude, g.Scalar((float)Options.PlacementThreshold)]), g.Node("Greater", [norm, g.Scalar(1e-12f)])]),
-                global::Onnx.TensorProto.Types.DataType.Float);
+                OnnxGraphBuilder.Float);
             var safe = g.Node("Max", [norm, g.Scalar(1e-12f)]);
             int r = Options.PlacementTowardEdge ? -Displacement : Displacement;
             rows = g.Sub(rows, g.Mul(g.Node("Round", [g.Mul(g.Div(my, safe), (float)r)]), move));
@@ -134,7 +134,7 @@ public sealed class LspHsp : SrNetwork, IBoundaryNetwork
         }
         var maxIndex = g.Sub(shw, g.Int64(1));
         string ClampToGrid(string v, long axis) =>
-            g.Cast(g.Node("Clip", [v, g.Scalar(0f), ToFloatScalar(Dim(maxIndex, axis))]), global::Onnx.TensorProto.Types.DataType.Int64);
+            g.Cast(g.Node("Clip", [v, g.Scalar(0f), ToFloatScalar(Dim(maxIndex, axis))]), OnnxGraphBuilder.Int64Type);
         var flat = g.Add(g.Mul(ClampToGrid(rows, 0), Dim(shw, 1)), ClampToGrid(cols, 1));
         return g.Reshape(flat, 0, -1);
     }

@@ -61,7 +61,8 @@ public static class OnnxExporter
 
     /// <summary>
     /// RSRNet's learned down-scaler (RRNet with its Q-BReLU, as at inference) as an ONNX model: "input" float [N,C,H,W] HR →
-    /// "output" [N,C,⌊H/s⌋,⌊W/s⌋], quantised to the Q-BReLU's levels.
+    /// "output" [N,C,⌊H/s⌋,⌊W/s⌋], quantised to the Q-BReLU's levels. Its metadata says sr.model = "rsrnet-reducer" and
+    /// sr.layout = "Reducer"; it is not an SR model, so <see cref="OnnxModelInfo"/> and the ONNX Runtime backend refuse it.
     /// </summary>
     public static byte[] ExportReducer(RsrNet network)
     {

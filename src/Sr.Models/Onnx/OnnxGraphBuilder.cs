@@ -25,6 +25,9 @@ internal sealed partial class OnnxGraphBuilder
 
     public GraphProto Graph { get; } = new() { Name = "srmlnet" };
 
+    /// <summary>Element types for <see cref="Cast"/> (short names, so network code need not spell OnnxSharp's nested enum).</summary>
+    public const TensorProto.Types.DataType Float = TensorProto.Types.DataType.Float, Int64Type = TensorProto.Types.DataType.Int64;
+
     /// <summary>A fresh value name with a readable hint.</summary>
     public string Fresh(string hint) => $"{hint}_{_counter++}";
 
