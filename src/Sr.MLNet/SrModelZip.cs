@@ -58,10 +58,12 @@ public static class SrModelZip
             (byte[] onnx, OnnxModelInfo info)? found = null;
             foreach (var entry in zip.Entries.Where(e => e.Name == "OnnxModel"))
             {
+                // Entries in chain order: the last SR network wins; RSRNet's down-scaler (Reduce) is not an upscaler.
                 if (entry.Length > OnnxModelInfo.MaxBytes + 4)
                     throw new InvalidDataException($"{path}: entry {entry.FullName} is {entry.Length:N0} bytes, over the {OnnxModelInfo.MaxBytes:N0}-byte limit for a model.");
                 var bytes = ReadAll(entry, path);
                 if (bytes.Length >= 4 && BitConverter.ToInt32(bytes, 0) == bytes.Length - 4) bytes = bytes[4..];
+                if (bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(OnnxExporter.ReducerModelName)) >= 0 && IsOurs(bytes)) continue;
                 try
                 {
                     found = (bytes, OnnxModelInfo.Read(bytes));

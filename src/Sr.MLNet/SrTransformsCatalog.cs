@@ -76,6 +76,15 @@ public static class SrTransformsCatalog
             StepConfig.Format(("scale", scale), ("kind", kind), ("seed", seed)));
     }
 
+    /// <summary>RSRNet's learned down-scaler (RRNet) from a trained rsrnet model file: Y planes → LR planes (sides multiples of the scale: ModCrop first).</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">The new <see cref="SrImage"/> column (1/scale of the input's size).</param>
+    /// <param name="inputColumnName">The Y SrImage column; default: <paramref name="outputColumnName"/>.</param>
+    /// <param name="model">A trained rsrnet model file (.srm).</param>
+    /// <param name="scale">The factor; default <see cref="SrDefaults.Scale"/>.</param>
+    public static ReduceEstimator Reduce(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null, string model = "rsrnet.srm",
+        int scale = SrDefaults.Scale) => new(catalog, outputColumnName, inputColumnName ?? outputColumnName, model, scale);
+
     /// <summary>Upscales an image column with a trained model, or trains a registered network in <c>Fit</c>: see <see cref="SuperResolveOptions"/>.</summary>
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="options">What to upscale with, and how to train.</param>

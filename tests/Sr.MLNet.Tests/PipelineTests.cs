@@ -101,6 +101,57 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public void Reduce_runs_a_trained_RSRNets_down_scaler_as_libtorch_does_and_saves_with_the_model()
+    {
+        var ml = new MLContext(seed: 1);
+        var images = ImageFiles.Load(ml, TestData.Set5);
+        var dir = TestData.TempDir();
+        var srm = Path.Combine(dir, "rsrnet.srm");
+        Prepare(ml, 2).Append(ml.Transforms.SuperResolve(new SuperResolveOptions
+        {
+            Model = "rsrnet", Scale = 2, MaxSteps = 3, BatchSize = 2, HrPatchSize = 32, SaveModelFile = srm,
+        })).Fit(images);
+
+        var model = ml.Transforms.LoadImages("Image", null, "Path")
+            .Append(ml.Transforms.ConvertToYCbCr("Y", "Image"))
+            .Append(ml.Transforms.ModCrop("HR", "Y", scale: 2))
+            .Append(ml.Transforms.Reduce("LR", "HR", model: srm, scale: 2))
+            .Fit(images);
+        var zip = Path.Combine(dir, "reduce.zip");
+        ml.Model.Save(model, images.Schema, zip);
+        var fresh = new MLContext();
+        fresh.ComponentCatalog.RegisterAssembly(typeof(SrImage).Assembly);
+        var output = fresh.Model.Load(zip, out _).Transform(images);
+        var rows = fresh.Data.CreateEnumerable<HrLr>(output, reuseRowObject: false).ToList();
+        Assert.Equal(5, rows.Count);
+
+        using var file = Sr.Models.Training.ModelFile.Read(srm);
+        using var network = file.CreateNetwork(Sr.Models.Registry.ModelRegistry.Get("rsrnet"));
+        network.eval();
+        foreach (var row in rows)
+        {
+            Assert.Equal((row.HR!.Height / 2, row.HR.Width / 2), (row.LR!.Height, row.LR.Width));
+            using var mode = torch.inference_mode();
+            using var hr = row.HR.ToTensor();
+            using var expected = ((Sr.Models.Networks.IReducingNetwork)network).Reduce(hr);
+            var want = expected.contiguous().data<float>();
+            // The Q-BReLU quantises to 1/255 steps; ONNX Runtime's last-bit differences may move a value across a step.
+            int off = want.Zip(row.LR.Pixels, (a, b) => Math.Abs(a - b)).Count(d => d > 1e-6f);
+            Assert.True(want.Zip(row.LR.Pixels, (a, b) => Math.Abs(a - b)).Max() <= 1 / 255f + 1e-6f);
+            Assert.True(off <= want.Length / 1000, $"{row.HR.Source}: {off} of {want.Length} values differ");
+        }
+        // The CLI's zip reader skips the down-scaler: this model has no upscaler to run.
+        Assert.Contains("without SrMlNet's SuperResolve step", Assert.Throws<InvalidDataException>(() => SrModelZip.ReadNetwork(zip)).Message);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    private sealed class HrLr
+    {
+        public SrImage? HR { get; set; }
+        public SrImage? LR { get; set; }
+    }
+
+    [Fact]
     public void PredictionEngine_upscales_one_photo_with_the_default_model_as_sr_upscale_does()
     {
         var ml = new MLContext();

@@ -59,20 +59,35 @@ public static class OnnxExporter
         AtomicFile.WriteAllBytes(path, Export(network, layout));
     }
 
+    /// <summary>The sr.model name of RSRNet's exported down-scaler.</summary>
+    public const string ReducerModelName = "rsrnet-reducer";
+
     /// <summary>
     /// RSRNet's learned down-scaler (RRNet with its Q-BReLU, as at inference) as an ONNX model: "input" float [N,C,H,W] HR →
-    /// "output" [N,C,⌊H/s⌋,⌊W/s⌋], quantised to the Q-BReLU's levels. Its metadata says sr.model = "rsrnet-reducer" and
-    /// sr.layout = "Reducer"; it is not an SR model, so <see cref="OnnxModelInfo"/> and the ONNX Runtime backend refuse it.
+    /// "output" [N,C,⌊H/s⌋,⌊W/s⌋], quantised to the Q-BReLU's levels. With <paramref name="layout"/> Flat (for ML.NET's
+    /// OnnxTransformer): "pixels" [1,P] + "hw" [2] → "out" [1,Q] + "out_hw" [2] = hw / s (H and W multiples of s). Its metadata says
+    /// sr.model = <see cref="ReducerModelName"/> and sr.layout = "Reducer" / "ReducerFlat"; it is not an SR model, so
+    /// <see cref="OnnxModelInfo"/> and the ONNX Runtime backend refuse it.
     /// </summary>
-    public static byte[] ExportReducer(RsrNet network)
+    public static byte[] ExportReducer(RsrNet network, OnnxLayout layout = OnnxLayout.Nchw)
     {
         ArgumentNullException.ThrowIfNull(network);
         var g = new OnnxGraphBuilder();
-        var input = g.Input("input", DataType.Float, "N", (long)network.Channels, "H", "W");
-        var output = network.Reducer.ExportOnnx(g, input);
-        g.Output(output, "output", DataType.Float, "N", (long)network.Channels, "h", "w");
-        var model = Wrap(g, network, "rsrnet-reducer", "Reducer");
-        return model.ToByteArray();
+        long c = network.Channels;
+        if (layout == OnnxLayout.Nchw)
+        {
+            var input = g.Input("input", DataType.Float, "N", c, "H", "W");
+            g.Output(network.Reducer.ExportOnnx(g, input), "output", DataType.Float, "N", c, "h", "w");
+            return Wrap(g, network, ReducerModelName, "Reducer").ToByteArray();
+        }
+        if (layout != OnnxLayout.Flat) throw new ArgumentOutOfRangeException(nameof(layout), layout, "The reducer is exported in the Nchw or the Flat layout.");
+        var pixels = g.Input("pixels", DataType.Float, 1L, "P");
+        var hw = g.Input("hw", DataType.Int64, 2L);
+        var x = g.Reshape(pixels, g.Concat(0, g.Int64(1, c), hw));
+        var y = network.Reducer.ExportOnnx(g, x);
+        g.Output(g.Reshape(y, 1, -1), "out", DataType.Float, 1L, "Q");
+        g.Output(g.Div(hw, g.Int64([network.Scale], scalar: true)), "out_hw", DataType.Int64, 2L);
+        return Wrap(g, network, ReducerModelName, "ReducerFlat").ToByteArray();
     }
 
     private static ModelProto Build(SrNetwork network, OnnxLayout layout)
