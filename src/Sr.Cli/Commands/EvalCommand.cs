@@ -17,7 +17,7 @@ public static class EvalCommand
         var model = new Option<string>("--model") { Description = "The method: bicubic (bicubic-y, bicubic-rgb), a registered network name or a model file.", DefaultValueFactory = _ => "bicubic" };
         var data = new Option<string>("--data") { Description = "A folder of HR images, or a dataset manifest (data-manifests/NAME.json).", Required = true };
         var scale = new Option<int>("--scale") { Description = "The upscaling factor (2, 3, 4, …).", Required = true };
-        var protocol = new Option<string>("--protocol") { Description = "y-shave (default; the papers' tables), rgb-shave, ntire-rgb (RGB, shave 6+s), spsr (Y, SSIM with automatic downsampling).", DefaultValueFactory = _ => "y-shave" };
+        var protocol = new Option<string>("--protocol") { Description = "y-shave (default; the papers' tables), rgb-shave, ntire-rgb (RGB, shave 6+s), spsr (Y, SSIM with automatic downsampling), btsrn (Y, shave 2 at every scale: BTSRN Table 4).", DefaultValueFactory = _ => "y-shave" };
         var degradation = new Option<string>("--degradation") { Description = "How LR is made: bicubic (default), bilinear, nearest, bd, blur:σ[:k], noise:σ, jpeg:q, or own (the model's learned down-scaler: rsrnet).", DefaultValueFactory = _ => "bicubic" };
         var seed = new Option<long>("--seed") { Description = "Seed of a random degradation (noise); image i uses seed + i.", DefaultValueFactory = _ => 0 };
         var dataRoot = new Option<string?>("--data-root") { Description = "Where a manifest's folder lies (default: ../shared/data next to the repository, else the current folder)." };

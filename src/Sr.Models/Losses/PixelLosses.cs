@@ -1,4 +1,5 @@
-// The pixel-wise criteria every SR paper here uses (L1 / MSE, mean over all elements), chosen by a LossKind option.
+// The pixel-wise criteria every SR paper here uses (L1 / MSE, mean over all elements; Caffe's EuclideanLoss), chosen by a LossKind option.
+using Sr.Models.Networks;
 using Sr.Models.Registry;
 using Sr.Torch;
 using F = Sr.Torch.torch.nn.functional;
@@ -11,6 +12,8 @@ public static class PixelLosses
     {
         LossKind.L1 => F.l1_loss(input, target),
         LossKind.MSE => F.mse_loss(input, target),
+        // ½ Σ over a sample's elements, mean over the batch = mean × (elements per sample) / 2.
+        LossKind.EuclideanSum => F.mse_loss(input, target).Consume(m => m * (input.numel() / input.shape[0] / 2.0)),
         _ => throw new ArgumentOutOfRangeException(nameof(criterion), criterion, null),
     };
 }

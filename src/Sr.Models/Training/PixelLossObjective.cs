@@ -18,7 +18,7 @@ public sealed class PixelLossObjective(LossKind kind) : ITrainingObjective
         ArgumentNullException.ThrowIfNull(network);
         var sr = network.forward(lr);
         var target = CenterCrop(hr, sr.shape[2], sr.shape[3]);
-        return Kind == LossKind.L1 ? F.l1_loss(sr, target) : F.mse_loss(sr, target);
+        return Losses.PixelLosses.Distance(sr, target, Kind);
     }
 
     /// <summary>The centre h×w window of an N×C×H×W tensor (the tensor itself when the sizes match).</summary>

@@ -17,6 +17,6 @@ public sealed class SynchronousReductionObjective(LossKind kind) : ITrainingObje
             throw new ArgumentException($"{network.GetName} does not learn a down-scaler (IReducingNetwork).", nameof(network));
         var sr = reducing.ReduceAndSuperResolve(hr);
         var target = PixelLossObjective.CenterCrop(hr, sr.shape[2], sr.shape[3]);
-        return kind == LossKind.L1 ? F.l1_loss(sr, target) : F.mse_loss(sr, target);
+        return Losses.PixelLosses.Distance(sr, target, kind);
     }
 }
