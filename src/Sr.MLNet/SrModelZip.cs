@@ -1,12 +1,8 @@
 using System.IO.Compression;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Sr.Models;
 using Sr.Models.Inference;
 using Sr.Models.Onnx;
 using Sr.Models.Upscaling;
-using Sr.Torch;
-using Tensor = Sr.Torch.Tensor;
 
 namespace Sr.MLNet;
 
@@ -28,7 +24,9 @@ public static class SrModelZip
     {
         var (onnx, info) = ReadNetwork(path);
         if (info.Scale != scale) throw new ArgumentException($"{path}: holds a ×{info.Scale} model, but ×{scale} was asked for.");
-        return new FlatOnnxSuperResolver(onnx, info, Path.GetFileNameWithoutExtension(path), options);
+        // ONNX Runtime on the zip's flat network: the same session computation ML.NET's OnnxTransformer runs, with tiling and
+        // self-ensemble as for any other model.
+        return new OnnxSuperResolver(onnx, options, Path.GetFileNameWithoutExtension(path));
     }
 
     /// <summary>The ONNX bytes and description of the zip's SuperResolve network; a clear error naming the file otherwise.</summary>
@@ -101,64 +99,4 @@ public static class SrModelZip
             throw new InvalidDataException($"{path}: entry {entry.FullName} is damaged ({e.Message}).", e);
         }
     }
-}
-
-/// <summary>
-/// An SrMlNet flat-layout ONNX network run directly in ONNX Runtime, one whole image at a time (the same session computation
-/// ML.NET's OnnxTransformer runs). No tiling or self-ensemble here: <see cref="InferenceOptions"/> asking for them is refused.
-/// </summary>
-internal sealed class FlatOnnxSuperResolver : ISuperResolver, IDisposable
-{
-    private readonly InferenceSession _session;
-    private readonly OnnxModelInfo _info;
-
-    public FlatOnnxSuperResolver(byte[] onnx, OnnxModelInfo info, string name, InferenceOptions? options)
-    {
-        if (info.Layout != OnnxLayout.Flat) throw new ArgumentException($"{info.Source}: expected the flat layout, got {info.Layout}.");
-        using var sessionOptions = new SessionOptions
-        {
-            IntraOpNumThreads = SuperResolveEstimator.DefaultThreads(),
-            InterOpNumThreads = 1,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        _session = new InferenceSession(onnx, sessionOptions);
-        _info = info;
-        Name = name;
-        Options = options ?? new InferenceOptions();
-        if (Options.TileSize != 0 || Options.SelfEnsemble)
-            throw new NotSupportedException($"{info.Source}: tiling and self-ensemble are not available for ML.NET model zips; use the model's .srm file.");
-    }
-
-    public string Name { get; }
-
-    public InferenceOptions Options { get; }
-
-    public ColorSpace ColorSpace => _info.ColorSpace;
-
-    public IReadOnlyList<int> Scales => [_info.Scale];
-
-    public Tensor Upscale(Tensor lr, int scale)
-    {
-        ArgumentNullException.ThrowIfNull(lr);
-        if (scale != _info.Scale) throw new ArgumentException($"{Name} is built for scale {_info.Scale}, not {scale}.", nameof(scale));
-        if (lr.dim() != 4 || lr.size(1) != _info.Channels)
-            throw new ArgumentException($"{Name} expects N×{_info.Channels}×H×W ({ColorSpace}), got [{string.Join(", ", lr.shape)}].", nameof(lr));
-        using var scope = torch.NewDisposeScope();
-        var outputs = new List<Tensor>();
-        for (long n = 0; n < lr.size(0); n++) outputs.Add(Run(lr.narrow(0, n, 1)));
-        return torch.cat(outputs, 0).MoveToOuterDisposeScope();
-    }
-
-    private Tensor Run(Tensor image)
-    {
-        long h = image.size(2), w = image.size(3);
-        using var contiguous = image.to(ScalarType.Float32).contiguous();
-        var pixels = new DenseTensor<float>(contiguous.data<float>(), [1, (int)contiguous.numel()]);
-        var hw = new DenseTensor<long>(new[] { h, w }, [2]);
-        using var results = _session.Run([NamedOnnxValue.CreateFromTensor("pixels", pixels), NamedOnnxValue.CreateFromTensor("hw", hw)]);
-        var output = results.First(r => r.Name == "out").AsTensor<float>().ToArray();
-        return torch.tensor(output, [1, _info.Channels, h * _info.Scale, w * _info.Scale]);
-    }
-
-    public void Dispose() => _session.Dispose();
 }

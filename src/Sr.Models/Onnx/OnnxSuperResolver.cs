@@ -7,8 +7,9 @@ using static Sr.Torch.torch;
 namespace Sr.Models.Onnx;
 
 /// <summary>
-/// An <see cref="ISuperResolver"/> over an SrMlNet ONNX model (Nchw layout) run by ONNX Runtime on the CPU: output clamped to
-/// [0,1], optionally tiled and self-ensembled exactly as <see cref="NetworkSuperResolver"/> (the same code does both).
+/// An <see cref="ISuperResolver"/> over an SrMlNet ONNX model run by ONNX Runtime on the CPU: output clamped to [0,1], optionally
+/// tiled and self-ensembled exactly as <see cref="NetworkSuperResolver"/> (the same code does both). The Nchw layout runs a
+/// batch per call; the Flat layout (what an ML.NET model zip holds) one image per call.
 /// </summary>
 /// <remarks>
 /// Session settings, each on purpose: intra-op threads = SR_NUM_THREADS or every core (as the libtorch backend; ORT's own
@@ -35,8 +36,8 @@ public sealed class OnnxSuperResolver : ISuperResolver, IDisposable
 
     private OnnxSuperResolver(OnnxModelInfo info, byte[] model, InferenceOptions? options, string? name)
     {
-        if (info.Layout != OnnxLayout.Nchw)
-            throw new ArgumentException($"{info.Source}: holds the {info.Layout} layout; the ONNX Runtime backend runs the Nchw layout (export with --layout nchw).");
+        if (info.Layout is not (OnnxLayout.Nchw or OnnxLayout.Flat))
+            throw new ArgumentException($"{info.Source}: holds the {info.Layout} layout; the ONNX Runtime backend runs the Nchw or the Flat layout (export with --layout nchw).");
         Info = info;
         Options = options ?? new InferenceOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(Options.TileSize);
@@ -107,6 +108,7 @@ public sealed class OnnxSuperResolver : ISuperResolver, IDisposable
     /// <summary>One run of the session: the tensor's values in, the output's values back as a tensor on the input's device.</summary>
     private Tensor Forward(Tensor x)
     {
+        if (Info.Layout == OnnxLayout.Flat) return ForwardFlat(x);
         using var cpu = x.to(ScalarType.Float32, new Device(DeviceType.CPU)).contiguous();
         var data = cpu.data<float>();
         using var input = OrtValue.CreateTensorValueFromMemory(data, cpu.shape);
@@ -115,6 +117,26 @@ public sealed class OnnxSuperResolver : ISuperResolver, IDisposable
         var output = results[0];
         var result = tensor(output.GetTensorDataAsSpan<float>(), output.GetTensorTypeAndShape().Shape);
         return x.device.type == DeviceType.CPU ? result : result.Consume(r => r.to(x.device));
+    }
+
+    /// <summary>The Flat layout: each image as "pixels" [1, C·h·w] + "hw" [2], its "out" reshaped to 1×C×sh×sw.</summary>
+    private Tensor ForwardFlat(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        long h = x.size(2), w = x.size(3);
+        var outputs = new List<Tensor>();
+        for (long n = 0; n < x.size(0); n++)
+        {
+            using var cpu = x.narrow(0, n, 1).to(ScalarType.Float32, new Device(DeviceType.CPU)).contiguous();
+            var data = cpu.data<float>();
+            using var pixels = OrtValue.CreateTensorValueFromMemory(data, [1, data.LongLength]);
+            using var hw = OrtValue.CreateTensorValueFromMemory(new[] { h, w }, [2]);
+            using var runOptions = new RunOptions();
+            using var results = _session.Run(runOptions, ["pixels", "hw"], [pixels, hw], ["out"]);
+            outputs.Add(tensor(results[0].GetTensorDataAsSpan<float>(), [1, Info.Channels, h * Info.Scale, w * Info.Scale]));
+        }
+        var result = cat(outputs, 0);
+        return (x.device.type == DeviceType.CPU ? result : result.to(x.device)).MoveToOuterDisposeScope();
     }
 
     public void Dispose() => _session.Dispose();
