@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 using Sr.Torch;
 using Sr.Torch.io;
 
@@ -155,5 +156,40 @@ public class BatchReliabilityTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("skipped: cut.png: is truncated", stderr);
         Assert.Contains("skipped: tiny.png: too small: 8×8", stderr);
+    }
+
+    [Fact]
+    public void Upscale_refuses_an_input_over_its_pixel_limit_at_once_naming_the_option()
+    {
+        // An 8000×8000 PNG header (with one empty IDAT): refused from the header, before decoding or upscaling.
+        static uint Crc32(ReadOnlySpan<byte> data) // PNG's CRC (ISO 3309, reflected 0xEDB88320)
+        {
+            uint crc = 0xFFFFFFFF;
+            foreach (var d in data)
+            {
+                crc ^= d;
+                for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+            }
+            return ~crc;
+        }
+        static byte[] Chunk(string type, byte[] data)
+        {
+            var c = new byte[12 + data.Length];
+            BinaryPrimitives.WriteUInt32BigEndian(c, (uint)data.Length);
+            Encoding.ASCII.GetBytes(type).CopyTo(c, 4);
+            data.CopyTo(c, 8);
+            BinaryPrimitives.WriteUInt32BigEndian(c.AsSpan(8 + data.Length), Crc32(c.AsSpan(4, 4 + data.Length)));
+            return c;
+        }
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr, 8000);
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), 8000);
+        ihdr[8] = 8;
+        ihdr[9] = 2;
+        var path = Path.Combine(_dir, "huge.png");
+        File.WriteAllBytes(path, [0x89, .. "PNG\r\n\x1a\n"u8, .. Chunk("IHDR", ihdr), .. Chunk("IDAT", [0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]), .. Chunk("IEND", [])]);
+        var (code, _, stderr) = CliRunner.Run("upscale", path, "-o", Path.Combine(_dir, "huge-x2.png"), "--model", "bicubic");
+        Assert.Equal(1, code);
+        Assert.Contains($"error: {path}: is 8000×8000 = 64,000,000 pixels, over the limit of 16,777,216 (refused before decoding); sr upscale --max-pixels raises the limit", stderr);
     }
 }
