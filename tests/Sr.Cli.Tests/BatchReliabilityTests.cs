@@ -15,6 +15,18 @@ public class BatchReliabilityTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    /// <summary>PNG's chunk CRC (ISO 3309, reflected polynomial 0xEDB88320).</summary>
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (var d in data)
+        {
+            crc ^= d;
+            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+        }
+        return ~crc;
+    }
+
     private static byte[] Pixels(int h, int w, int c, int seed)
     {
         var px = new byte[h * w * c];
@@ -162,16 +174,6 @@ public class BatchReliabilityTests : IDisposable
     public void Upscale_refuses_an_input_over_its_pixel_limit_at_once_naming_the_option()
     {
         // An 8000×8000 PNG header (with one empty IDAT): refused from the header, before decoding or upscaling.
-        static uint Crc32(ReadOnlySpan<byte> data) // PNG's CRC (ISO 3309, reflected 0xEDB88320)
-        {
-            uint crc = 0xFFFFFFFF;
-            foreach (var d in data)
-            {
-                crc ^= d;
-                for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
-            }
-            return ~crc;
-        }
         static byte[] Chunk(string type, byte[] data)
         {
             var c = new byte[12 + data.Length];
@@ -191,5 +193,24 @@ public class BatchReliabilityTests : IDisposable
         var (code, _, stderr) = CliRunner.Run("upscale", path, "-o", Path.Combine(_dir, "huge-x2.png"), "--model", "bicubic");
         Assert.Equal(1, code);
         Assert.Contains($"error: {path}: is 8000×8000 = 64,000,000 pixels, over the limit of 16,777,216 (refused before decoding); sr upscale --max-pixels raises the limit", stderr);
+    }
+
+    [Fact]
+    public void A_libpng_warning_is_one_line_naming_the_file_not_libpngs_own_output()
+    {
+        // A valid PNG with an out-of-range sRGB rendering intent (9): libpng warns and reads the pixels.
+        using var t = torch.tensor(Pixels(12, 12, 3, 11), [12, 12, 3]);
+        var png = ImageFile.Encode(t);
+        var srgb = new byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(srgb, 1);
+        "sRGB"u8.CopyTo(srgb.AsSpan(4));
+        srgb[8] = 9;
+        BinaryPrimitives.WriteUInt32BigEndian(srgb.AsSpan(9), Crc32(srgb.AsSpan(4, 5)));
+        var path = Path.Combine(_dir, "intent.png");
+        File.WriteAllBytes(path, [.. png[..33], .. srgb, .. png[33..]]);
+        var (code, _, stderr) = CliRunner.Run("degrade", path, "-o", Path.Combine(_dir, "intent-lr.png"), "--scale", "2");
+        Assert.Equal(0, code);
+        Assert.StartsWith($"warning: {path}: libpng warning: ", stderr);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }

@@ -27,8 +27,8 @@ public static class UpscaleCommand
 
     /// <summary>
     /// The default input limit of `sr upscale`: 16 Mi pixels (4096×4096). Reading allows 64 Mi (ImageFile.DefaultMaxPixels),
-    /// but a network on a CPU takes minutes per megapixel at ×4, and an 8000×8000 input ran for hours with no sign of life:
-    /// a larger input is refused at once, with the option that raises the limit.
+    /// but the time a network takes grows with the pixel count, and an 8000×8000 input looked like a hang (issue #19): a
+    /// larger input is refused at once, with the option that raises the limit.
     /// </summary>
     public const long DefaultMaxPixels = 4096L * 4096;
 
