@@ -213,4 +213,24 @@ public class BatchReliabilityTests : IDisposable
         Assert.StartsWith($"warning: {path}: libpng warning: ", stderr);
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public void Upscale_with_a_model_file_asking_for_a_huge_network_fails_at_once_naming_the_file_once()
+    {
+        // The shipped ×2 model with its options rewritten: 4096 features, 1024 dense units (tens of terabytes of weights).
+        var source = Path.Combine(CliRunner.RepoRoot, "src", "Sr.Models", "DefaultModels", "default-x2.srm");
+        var bytes = File.ReadAllBytes(source);
+        long n = BinaryPrimitives.ReadInt64LittleEndian(bytes);
+        var header = System.Text.Json.Nodes.JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)n))!.AsObject();
+        header["__metadata__"]!["options"] = """{"Features": 4096, "DenseUnits": 1024}""";
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        var model = Path.Combine(_dir, "huge.srm");
+        File.WriteAllBytes(model, [.. BitConverter.GetBytes((long)json.Length), .. json, .. bytes.AsSpan(8 + (int)n)]);
+        var image = Path.Combine(_dir, "in.png");
+        WritePng(image, 12, 12, 12);
+        var (code, _, stderr) = CliRunner.Run("upscale", image, "-o", Path.Combine(_dir, "out.png"), "--model", model);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: --model {model}: options for model 'rsrnet-sr' ×2 describe a network of ", stderr);
+        Assert.Contains("over the budget of 1,024 MiB", stderr);
+    }
 }

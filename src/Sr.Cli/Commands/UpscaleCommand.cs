@@ -61,7 +61,9 @@ public static class UpscaleCommand
         }
         catch (Exception e) when (e is ArgumentException or IOException or Sr.Torch.Serialization.WeightsFormatException)
         {
-            Console.Error.WriteLine($"error: --model {modelSpec}: {CliErrors.Describe(e)}");
+            // Errors from a model file already start with its name: say it once.
+            var message = CliErrors.Describe(e);
+            Console.Error.WriteLine(message.StartsWith(modelSpec + ":", StringComparison.Ordinal) ? $"error: --model {message}" : $"error: --model {modelSpec}: {message}");
             return 2;
         }
         try
