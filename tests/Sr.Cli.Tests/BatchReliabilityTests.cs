@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 using Sr.Torch;
 using Sr.Torch.io;
 
@@ -13,6 +14,18 @@ public class BatchReliabilityTests : IDisposable
     public BatchReliabilityTests() => Directory.CreateDirectory(_dir);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>PNG's chunk CRC (ISO 3309, reflected polynomial 0xEDB88320).</summary>
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (var d in data)
+        {
+            crc ^= d;
+            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+        }
+        return ~crc;
+    }
 
     private static byte[] Pixels(int h, int w, int c, int seed)
     {
@@ -155,5 +168,69 @@ public class BatchReliabilityTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("skipped: cut.png: is truncated", stderr);
         Assert.Contains("skipped: tiny.png: too small: 8×8", stderr);
+    }
+
+    [Fact]
+    public void Upscale_refuses_an_input_over_its_pixel_limit_at_once_naming_the_option()
+    {
+        // An 8000×8000 PNG header (with one empty IDAT): refused from the header, before decoding or upscaling.
+        static byte[] Chunk(string type, byte[] data)
+        {
+            var c = new byte[12 + data.Length];
+            BinaryPrimitives.WriteUInt32BigEndian(c, (uint)data.Length);
+            Encoding.ASCII.GetBytes(type).CopyTo(c, 4);
+            data.CopyTo(c, 8);
+            BinaryPrimitives.WriteUInt32BigEndian(c.AsSpan(8 + data.Length), Crc32(c.AsSpan(4, 4 + data.Length)));
+            return c;
+        }
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr, 8000);
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), 8000);
+        ihdr[8] = 8;
+        ihdr[9] = 2;
+        var path = Path.Combine(_dir, "huge.png");
+        File.WriteAllBytes(path, [0x89, .. "PNG\r\n\x1a\n"u8, .. Chunk("IHDR", ihdr), .. Chunk("IDAT", [0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]), .. Chunk("IEND", [])]);
+        var (code, _, stderr) = CliRunner.Run("upscale", path, "-o", Path.Combine(_dir, "huge-x2.png"), "--model", "bicubic");
+        Assert.Equal(1, code);
+        Assert.Contains($"error: {path}: is 8000×8000 = 64,000,000 pixels, over the limit of 16,777,216 (refused before decoding); sr upscale --max-pixels raises the limit", stderr);
+    }
+
+    [Fact]
+    public void A_libpng_warning_is_one_line_naming_the_file_not_libpngs_own_output()
+    {
+        // A valid PNG with an out-of-range sRGB rendering intent (9): libpng warns and reads the pixels.
+        using var t = torch.tensor(Pixels(12, 12, 3, 11), [12, 12, 3]);
+        var png = ImageFile.Encode(t);
+        var srgb = new byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(srgb, 1);
+        "sRGB"u8.CopyTo(srgb.AsSpan(4));
+        srgb[8] = 9;
+        BinaryPrimitives.WriteUInt32BigEndian(srgb.AsSpan(9), Crc32(srgb.AsSpan(4, 5)));
+        var path = Path.Combine(_dir, "intent.png");
+        File.WriteAllBytes(path, [.. png[..33], .. srgb, .. png[33..]]);
+        var (code, _, stderr) = CliRunner.Run("degrade", path, "-o", Path.Combine(_dir, "intent-lr.png"), "--scale", "2");
+        Assert.Equal(0, code);
+        Assert.StartsWith($"warning: {path}: libpng warning: ", stderr);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Upscale_with_a_model_file_asking_for_a_huge_network_fails_at_once_naming_the_file_once()
+    {
+        // The shipped ×2 model with its options rewritten: 4096 features, 1024 dense units (tens of terabytes of weights).
+        var source = Path.Combine(CliRunner.RepoRoot, "src", "Sr.Models", "DefaultModels", "default-x2.srm");
+        var bytes = File.ReadAllBytes(source);
+        long n = BinaryPrimitives.ReadInt64LittleEndian(bytes);
+        var header = System.Text.Json.Nodes.JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)n))!.AsObject();
+        header["__metadata__"]!["options"] = """{"Features": 4096, "DenseUnits": 1024}""";
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        var model = Path.Combine(_dir, "huge.srm");
+        File.WriteAllBytes(model, [.. BitConverter.GetBytes((long)json.Length), .. json, .. bytes.AsSpan(8 + (int)n)]);
+        var image = Path.Combine(_dir, "in.png");
+        WritePng(image, 12, 12, 12);
+        var (code, _, stderr) = CliRunner.Run("upscale", image, "-o", Path.Combine(_dir, "out.png"), "--model", model);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: --model {model}: options for model 'rsrnet-sr' ×2 describe a network of ", stderr);
+        Assert.Contains("over the budget of 1,024 MiB", stderr);
     }
 }

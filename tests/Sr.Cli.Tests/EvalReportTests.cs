@@ -46,7 +46,7 @@ public class EvalReportTests : IDisposable
         Assert.Equal(3 * 3, sources.Count); // bicubic, output, ground truth for each of the 3 images
         Assert.All(sources, s => Assert.True(File.Exists(Path.Combine(reportDir, Uri.UnescapeDataString(s))), $"{s} is linked but missing"));
         Assert.DoesNotContain("http", html); // self-contained: no external script, style sheet or font
-        Assert.Empty(Directory.GetFiles(reportDir, "*.tmp*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(reportDir, "*sr-tmp-*", SearchOption.AllDirectories));
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public class UpscaleAndCompareTests : IDisposable
         Assert.True(code == 0, err);
         using var up = ImageFile.Read(target);
         Assert.Equal(16, up.Width);
-        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(_dir, "*sr-tmp-*"));
     }
 
     [Fact]

@@ -73,8 +73,13 @@ public enum Verdict
 /// <summary>The counts of one target.</summary>
 public sealed class TargetStats(string name)
 {
+    /// <summary>What is fuzzed, through what ("PNG → decode, upscale").</summary>
     public string Name { get; } = name;
+
+    /// <summary>Cases run.</summary>
     public int Cases { get; private set; }
+
+    /// <summary>Cases by verdict.</summary>
     public Dictionary<Verdict, int> Counts { get; } = Enum.GetValues<Verdict>().ToDictionary(v => v, _ => 0);
 
     /// <summary>The first few problems (crash, hang, silent wrong, unnamed error) with their case, mutation and message.</summary>
@@ -83,8 +88,10 @@ public sealed class TargetStats(string name)
     /// <summary>How often each kind of clean error was given (its message without the file name, digits as #).</summary>
     public Dictionary<string, int> ErrorKinds { get; } = [];
 
+    /// <summary>Counts one clean error of <paramref name="kind"/>.</summary>
     public void AddError(string kind) => ErrorKinds[kind] = ErrorKinds.GetValueOrDefault(kind) + 1;
 
+    /// <summary>Files one case; <paramref name="example"/> (case, mutation, message) is kept for the first few problems.</summary>
     public void Add(Verdict v, string? example)
     {
         Cases++;
@@ -96,14 +103,22 @@ public sealed class TargetStats(string name)
 /// <summary>A run's result: per target counts, and the table.</summary>
 public sealed class FuzzSummary
 {
+    /// <summary>Per target, in the table's order.</summary>
     public required IReadOnlyList<TargetStats> Targets { get; init; }
+
+    /// <summary>Wall-clock time of the run.</summary>
     public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>Whether the time budget stopped the run before every case ran.</summary>
     public required bool BudgetSpent { get; init; }
+
+    /// <summary>The run's seed.</summary>
     public required int Seed { get; init; }
 
     /// <summary>Crashes + hangs + silent wrong outputs + errors that do not name the file: what a clean run has none of.</summary>
     public int Problems => Targets.Sum(t => t.Counts[Verdict.Crash] + t.Counts[Verdict.Hang] + t.Counts[Verdict.SilentWrong] + t.Counts[Verdict.UnnamedError]);
 
+    /// <summary>The summary as a Markdown table, then the most frequent clean errors and the problems found.</summary>
     public string ToTable()
     {
         var sb = new StringBuilder();
@@ -141,6 +156,7 @@ public static class Fuzzer
 {
     private sealed record ImageBase(string Kind, string Extension, byte[] Bytes, int[] Pixels, long[] Shape);
 
+    /// <summary>Runs the cases <paramref name="options"/> asks for; writes the table to <paramref name="log"/> when given.</summary>
     public static FuzzSummary Run(FuzzOptions options, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);

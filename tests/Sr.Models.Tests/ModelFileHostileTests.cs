@@ -223,4 +223,13 @@ public class ModelFileHostileTests
             else Assert.True(estimate <= actual && estimate > actual / 2, $"{what}: lower bound {estimate}, actual {actual}");
         }
     }
+
+    [Fact]
+    public void The_registry_checks_the_limits_before_building_too()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ModelRegistry.Create("glrl", 2, new JsonObject { ["Channels"] = 5000 }));
+        Assert.Equal("option 'Channels' of model 'glrl' is 5000, outside the range 1..4096 this SrMlNet accepts", e.Message);
+        e = Assert.Throws<ArgumentException>(() => ModelRegistry.Create("rrdbnet", 4, new JsonObject { ["nf"] = 4096, ["nb"] = 100 }));
+        Assert.Contains("describe a network of at least ", e.Message);
+    }
 }

@@ -146,7 +146,7 @@ public class SpsrCheckpointTests
                 Assert.True(MaxAbsDiff(value, saved.Part(name)[key]) == 0, $"{name}.{key} is not what the run had at cancellation");
         Assert.Equal(2, saved.Part("opt_g")["step"].item<long>());
         Assert.Contains("state.0.0.exp_avg", saved.Part("opt_d_img").Keys);
-        Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(dir, "*sr-tmp-*"));
     }
 
     [Fact]

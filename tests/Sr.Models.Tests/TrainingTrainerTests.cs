@@ -145,7 +145,7 @@ public class TrainingTrainerTests
         Assert.Equal(TrainingLog.Header, lines[0]);
         Assert.Equal(6 + 3, lines.Length - 1); // a loss row every 2 steps and 3 validation rows
         Assert.True(File.Exists(options.CurvesPngPath));
-        Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(dir, "*sr-tmp-*"));
     }
 
     [Fact]

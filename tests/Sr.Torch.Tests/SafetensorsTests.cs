@@ -254,4 +254,3 @@ internal static class ModuleCast
 {
     public static T As<T>(this nn.Module m) where T : nn.Module => (T)m;
 }
-

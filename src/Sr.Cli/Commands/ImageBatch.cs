@@ -26,7 +26,18 @@ internal static class ImageBatch
     public static int Run(string input, string output, ProcessOne process, Func<int, int, string> folderSummary,
         TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        return Directory.Exists(input) ? RunFolder(input, output, process, folderSummary, stdout, stderr, ct) : RunFile(input, output, process, stdout, stderr);
+        // The codecs' own warnings (libpng: "iCCP: known incorrect sRGB profile") are captured by the decoder instead of
+        // reaching the terminal raw; here they become one line naming the file.
+        var previous = ImageFile.Warning;
+        ImageFile.Warning = (file, message) => { lock (stderr) stderr.WriteLine($"warning: {file}: {message}"); };
+        try
+        {
+            return Directory.Exists(input) ? RunFolder(input, output, process, folderSummary, stdout, stderr, ct) : RunFile(input, output, process, stdout, stderr);
+        }
+        finally
+        {
+            ImageFile.Warning = previous;
+        }
     }
 
     private static int RunFile(string input, string output, ProcessOne process, TextWriter stdout, TextWriter stderr)

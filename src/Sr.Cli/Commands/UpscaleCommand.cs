@@ -19,14 +19,28 @@ public static class UpscaleCommand
         var tile = new Option<int>("--tile") { Description = "Process in LR tiles of this size (bounded memory on large images; same result). 0 = whole image.", DefaultValueFactory = _ => 0 };
         var ensemble = new Option<bool>("--ensemble") { Description = "×8 self-ensemble (flips and rotations averaged; 8× slower, slightly better)." };
         var backend = BackendOption.Create();
-        var cmd = new Command("upscale", "Upscale an image or a folder of images.") { input, output, scale, model, tile, ensemble, backend };
+        var maxPixels = new Option<long>("--max-pixels") { Description = $"Refuse input images over this many pixels (width × height, read from the header before decoding). Default {DefaultMaxPixels:N0} (4096×4096).", DefaultValueFactory = _ => DefaultMaxPixels };
+        var cmd = new Command("upscale", "Upscale an image or a folder of images.") { input, output, scale, model, tile, ensemble, backend, maxPixels };
         cmd.SetAction((parse, ct) => Task.FromResult(Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(scale), parse.GetValue(model)!,
-            new InferenceOptions { TileSize = parse.GetValue(tile), SelfEnsemble = parse.GetValue(ensemble), Backend = BackendOption.Parse(parse.GetValue(backend)) }, ct)));
+            new InferenceOptions { TileSize = parse.GetValue(tile), SelfEnsemble = parse.GetValue(ensemble), Backend = BackendOption.Parse(parse.GetValue(backend)) }, ct,
+            parse.GetValue(maxPixels))));
         return cmd;
     }
 
-    public static int Run(string input, string output, int scale, string modelSpec, InferenceOptions options, CancellationToken ct = default)
+    /// <summary>
+    /// The default input limit of `sr upscale`: 16 Mi pixels (4096×4096). Reading allows 64 Mi (ImageFile.DefaultMaxPixels),
+    /// but the time a network takes grows with the pixel count, and an 8000×8000 input looked like a hang (issue #19): a
+    /// larger input is refused at once, with the option that raises the limit.
+    /// </summary>
+    public const long DefaultMaxPixels = 4096L * 4096;
+
+    public static int Run(string input, string output, int scale, string modelSpec, InferenceOptions options, CancellationToken ct = default, long maxPixels = DefaultMaxPixels)
     {
+        if (maxPixels <= 0)
+        {
+            Console.Error.WriteLine($"error: --max-pixels must be positive (got {maxPixels}).");
+            return 2;
+        }
         if (scale is not (2 or 3 or 4))
         {
             Console.Error.WriteLine($"error: --scale must be 2, 3 or 4 (got {scale}).");
@@ -49,7 +63,9 @@ public static class UpscaleCommand
         }
         catch (Exception e) when (e is ArgumentException or IOException or Sr.Torch.Serialization.WeightsFormatException)
         {
-            Console.Error.WriteLine($"error: --model {modelSpec}: {CliErrors.Describe(e)}");
+            // Errors from a model file already start with its name: say it once.
+            var message = CliErrors.Describe(e);
+            Console.Error.WriteLine(message.StartsWith(modelSpec + ":", StringComparison.Ordinal) ? $"error: --model {message}" : $"error: --model {modelSpec}: {message}");
             return 2;
         }
         try
@@ -57,7 +73,7 @@ public static class UpscaleCommand
             return ImageBatch.Run(input, output,
                 (file, target, _) =>
                 {
-                    var (w, h, seconds, notes) = UpscaleOne(file, target, scale, method);
+                    var (w, h, seconds, notes) = UpscaleOne(file, target, scale, method, maxPixels);
                     return $"{file} → {target}: {w}×{h} (×{scale}, {method.Name}, {seconds:F2} s){(notes.Count > 0 ? "; " + string.Join("; ", notes) : "")}";
                 },
                 (written, total) => $"{written} of {total} files upscaled ×{scale} with {method.Name} into {output}",
@@ -69,10 +85,19 @@ public static class UpscaleCommand
         }
     }
 
-    private static (int width, int height, double seconds, IReadOnlyList<string> notes) UpscaleOne(string input, string output, int scale, ISuperResolver method)
+    private static (int width, int height, double seconds, IReadOnlyList<string> notes) UpscaleOne(string input, string output, int scale, ISuperResolver method, long maxPixels)
     {
         var sw = Stopwatch.StartNew();
-        using var image = ImageFile.Read(input);
+        DecodedImage image;
+        try
+        {
+            image = ImageFile.Read(input, maxPixels);
+        }
+        catch (ImageFormatException e) when (e.Message.Contains("over the limit of", StringComparison.Ordinal) && e.Message.Contains("pixels", StringComparison.Ordinal))
+        {
+            throw new ImageFormatException(input, $"{e.Problem}; sr upscale --max-pixels raises the limit", e);
+        }
+        using var owned = image;
         using var up = ImageUpscaler.Upscale(image, method, scale);
         ImageFile.Write(output, up.Pixels);
         return ((int)up.Pixels.shape[1], (int)up.Pixels.shape[0], sw.Elapsed.TotalSeconds, up.Notes);

@@ -56,12 +56,16 @@ public static class ModelRegistry
         throw new ArgumentException($"Unknown model '{name}'. Known models: {string.Join(", ", All.Select(m => m.Name))}.", nameof(name));
     }
 
-    /// <summary>Builds a network, checking the scale against the model's list.</summary>
+    /// <summary>
+    /// Builds a network, checking the scale against the model's list and the options against <see cref="ModelLimits"/>
+    /// (ranges and the parameter budget) before anything is allocated.
+    /// </summary>
     public static SrNetwork Create(string name, int scale, JsonObject? options = null)
     {
         var info = Get(name);
         if (!info.Scales.Contains(scale))
             throw new ArgumentException($"Model '{info.Name}' supports scales {string.Join(", ", info.Scales)}, not {scale}.", nameof(scale));
+        ModelLimits.Check(info.Name, scale, options);
         var network = info.Create(scale, options);
         network.RegistryName = info.Name;
         network.RegistryOptions = options;
