@@ -78,13 +78,24 @@ public sealed class OnnxSuperResolverTests : IDisposable
     }
 
     [Fact]
-    public void A_flat_layout_file_is_refused_by_the_backend_with_advice()
+    public void A_flat_layout_file_runs_one_image_per_call_and_equals_the_nchw_file_tiled_or_not()
     {
-        var path = Path.Combine(_dir.FullName, "flat.onnx");
-        using (var net = new Networks.SrNet(2, new Networks.RsrNetOptions { Features = 4, DenseUnits = 1 })) OnnxExporter.Export(net, path, OnnxLayout.Flat);
-        var e = Assert.Throws<ArgumentException>(() => ModelLoader.Load(path, 2));
-        Assert.Contains(path, e.Message);
-        Assert.Contains("Nchw", e.Message);
+        using var scope = NewDisposeScope();
+        var flatPath = Path.Combine(_dir.FullName, "flat.onnx");
+        manual_seed(5);
+        using var net = new Networks.SrNet(2, new Networks.RsrNetOptions { Features = 4, DenseUnits = 1 });
+        OnnxExporter.Export(net, flatPath, OnnxLayout.Flat);
+        var lr = rand([2, 1, 13, 10]);
+        var flat = (OnnxSuperResolver)ModelLoader.Load(flatPath, 2);
+        using (flat)
+        {
+            using var nchw = OnnxSuperResolver.FromNetwork(net);
+            using var tiledFlat = new OnnxSuperResolver(flatPath, new InferenceOptions { TileSize = 6 });
+            var expected = nchw.Upscale(lr, 2);
+            Assert.Equal(OnnxLayout.Flat, flat.Info.Layout);
+            Assert.True(flat.Upscale(lr, 2).sub(expected).abs().max().item<float>() < 1e-6f);
+            Assert.True(tiledFlat.Upscale(lr, 2).sub(expected).abs().max().item<float>() < 1e-6f);
+        }
     }
 
     [Fact]
