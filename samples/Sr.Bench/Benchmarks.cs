@@ -10,6 +10,7 @@ public static class Benchmarks
         new ImagingBench(),
         new PipelineBench(),
         new SpsrBench(),
+        new UpscaleBench(),
     ];
 
     public static int Main(string[] args)
