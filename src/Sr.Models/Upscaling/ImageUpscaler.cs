@@ -51,11 +51,7 @@ public static class ImageUpscaler
         {
             using var scope = torch.NewDisposeScope();
             long n = Math.Min(rows, h - r0);
-            var rgb = ImageTensor.FromHwcUint8(pixels.narrow(0, r0, n));
-            StageClock.Mark("to float");
-            var ycbcr = ColorConversion.RgbToYCbCr(rgb);
-            y.narrow(2, r0, n).copy_(ycbcr.narrow(1, 0, 1));
-            cbcr.narrow(2, r0, n).copy_(ycbcr.narrow(1, 1, 2));
+            ColorConversion.RgbBytesToYCbCr(pixels.narrow(0, r0, n).contiguous(), y, cbcr, r0);
             StageClock.Mark("colour");
         }
         var output = torch.empty([sh, sw, 3], ScalarType.Byte);
@@ -71,10 +67,8 @@ public static class ImageUpscaler
                     long n = Math.Min(outRows, sh - o0);
                     var chroma = MatlabResize.UpscaleRows(cbcr, scale, o0, o0 + n);
                     StageClock.Mark("chroma resize");
-                    var color = ColorConversion.YCbCrToRgb(torch.cat([ySr.narrow(2, o0, n), chroma], 1)).clamp(0, 1);
+                    ColorConversion.YCbCrToRgbBytes(ySr.narrow(2, o0, n).contiguous(), chroma.contiguous(), output.narrow(0, o0, n));
                     StageClock.Mark("colour");
-                    output.narrow(0, o0, n).copy_(ImageTensor.ToHwcUint8(color));
-                    StageClock.Mark("to uint8");
                 }
             }
             return new UpscaledImage(output, []);
