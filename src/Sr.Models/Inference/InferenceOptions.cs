@@ -4,7 +4,7 @@ namespace Sr.Models.Inference;
 public sealed record InferenceOptions
 {
     /// <summary>
-    /// Edge of the square LR tiles; 0 (default) chooses: the whole image at once when it fits in the memory budget
+    /// Largest edge of the LR tiles (the image is split into equal tiles of at most this size); 0 (default) chooses: the whole image at once when it fits in the memory budget
     /// (<see cref="MemoryBudgetBytes"/>), else the largest tiles that do.
     /// </summary>
     public int TileSize { get; init; }

@@ -69,26 +69,26 @@ public sealed class NetworkSuperResolver : ISuperResolver, IDisposable
         long budget = MemoryBudget.Of(Options);
         long buffers = n * h * w * (15 + 11 * s2);
         long work = Math.Max(budget / 4, budget - buffers);
-        double perPixel = BytesPerLrPixel() * n;
+        double perPixel = BytesPerLrPixel(lr.dtype) * n;
         if (h * w * perPixel <= work) return 0;
         int edge = (int)Math.Sqrt(work / perPixel) - 2 * overlap;
         return Math.Max(16, edge / 8 * 8);
     }
 
     /// <summary>
-    /// The network's working memory per LR pixel at inference, measured on a 96×96 input with the caching allocator's peak
+    /// The network's working memory per LR pixel at inference, measured on a 96×96 input of <paramref name="dtype"/> with the caching allocator's peak
     /// counter (blocks of 256 KiB and more); 4 KiB when the allocator is off (SR_MALLOC=default).
     /// </summary>
-    public double BytesPerLrPixel()
+    public double BytesPerLrPixel(ScalarType dtype = ScalarType.Float32)
     {
-        if (_bytesPerPixel is double known) return known;
+        if (_bytesPerPixel is { } known && known.Dtype == dtype) return known.Bytes;
         double result = 4096;
         if (torch.cpu_cache_enabled())
         {
             const int edge = 96;
             using var mode = inference_mode();
             using var scope = NewDisposeScope();
-            var probe = zeros([1, Network.Channels, edge, edge]);
+            var probe = zeros([1, Network.Channels, edge, edge], dtype);
             torch.cpu_cache_reset_peak();
             var (before, _) = torch.cpu_cache_peak();
             Network.call(probe).Dispose();
@@ -96,11 +96,11 @@ public sealed class NetworkSuperResolver : ISuperResolver, IDisposable
             // The output is counted too (it is part of the work); at least the output's own bytes.
             result = Math.Max((double)(peak - before) / (edge * edge), 4.0 * Network.Scale * Network.Scale * Network.Channels);
         }
-        _bytesPerPixel = result;
+        _bytesPerPixel = (dtype, result);
         return result;
     }
 
-    private double? _bytesPerPixel;
+    private (ScalarType Dtype, double Bytes)? _bytesPerPixel;
 
     public void Dispose()
     {
