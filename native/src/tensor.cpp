@@ -85,6 +85,12 @@ SR_API int sr_is_contiguous(TH t, int channels_last) {
 }
 SR_API int sr_defined(TH t) { return t->defined() ? 1 : 0; }
 
+// The address of the first element of a contiguous CPU tensor (null otherwise), for loops that read or write in place.
+SR_API void* sr_data_ptr(TH t) {
+  if (!t->defined() || t->device().type() != c10::DeviceType::CPU || !t->is_contiguous()) return nullptr;
+  return t->data_ptr();
+}
+
 // ---- data transfer --------------------------------------------------------------------------------
 // Copies the tensor's elements (row-major, converted to contiguous CPU memory) into dst.
 SR_API int sr_copy_out(TH t, void* dst, int64_t nbytes) {

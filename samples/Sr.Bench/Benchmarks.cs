@@ -11,6 +11,7 @@ public static class Benchmarks
         new PipelineBench(),
         new SpsrBench(),
         new OnnxBench(),
+        new UpscaleBench(),
     ];
 
     public static int Main(string[] args)

@@ -9,7 +9,7 @@ using F = Sr.Torch.torch.nn.functional;
 namespace Sr.Bench;
 
 /// <summary>
-/// `imaging`: SrMlNet's MATLAB imresize (banded weight matrices, matmul) against libtorch's antialiased bicubic
+/// `imaging`: SrMlNet's MATLAB imresize (a gather of each output's taps) against libtorch's antialiased bicubic
 /// (F.interpolate(…, Bicubic, antialias: true), the separable kernel PyTorch ships) on the same work in one run:
 /// (1) ×4 down then up of a 2040×1356 RGB image (DIV2K size), float32; (2) a full Set14 bicubic evaluation (read, Y,
 /// degrade, upscale, round, PSNR/SSIM) with the same evaluator, only the resize swapped. The two resizes are not the

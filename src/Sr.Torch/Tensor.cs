@@ -119,6 +119,17 @@ public unsafe partial class Tensor : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// The address of the first element of a contiguous CPU tensor, for loops that read or write its elements in place;
+    /// valid while the tensor lives. Throws for other tensors (make them contiguous first).
+    /// </summary>
+    public IntPtr data_ptr()
+    {
+        var p = sr_data_ptr(Handle);
+        if (p == null) throw new InvalidOperationException($"data_ptr needs a defined, contiguous CPU tensor (got [{string.Join("×", shape)}], contiguous: {is_contiguous()}).");
+        return (IntPtr)p;
+    }
+
     /// <summary>Copies the elements into <paramref name="destination"/> (row-major); dtype and length must match.</summary>
     public void CopyTo<T>(Span<T> destination) where T : unmanaged
     {

@@ -65,6 +65,27 @@ public static unsafe partial class torch
     /// <summary>Returns every block the caching allocator holds to the system (torch.cuda.empty_cache for the CPU).</summary>
     public static void cpu_empty_cache() => sr_cpu_empty_cache();
 
+    /// <summary>
+    /// Bytes of large (≥ 256 KiB) tensor blocks the caching allocator has handed out now, and the most at once since
+    /// <see cref="cpu_cache_reset_peak"/> (what a piece of work needs; small tensors are not counted). Zeros when the
+    /// allocator is off (SR_MALLOC=default).
+    /// </summary>
+    public static (long InUseBytes, long PeakBytes) cpu_cache_peak()
+    {
+        if (!cpu_cache_enabled()) return (0, 0);
+        sr_cpu_cache_peak(out var inUse, out var peak);
+        return (inUse, peak);
+    }
+
+    /// <summary>Starts a new peak measurement for <see cref="cpu_cache_peak"/> at the bytes in use now.</summary>
+    public static void cpu_cache_reset_peak() => sr_cpu_cache_reset_peak();
+
+    /// <summary>
+    /// Sets how many bytes of free blocks the caching allocator keeps for reuse, releasing any excess now; a negative value
+    /// restores the start-up limit (SR_CPU_CACHE_MB, default 2048 MiB).
+    /// </summary>
+    public static void cpu_cache_set_limit(long bytes) => sr_cpu_cache_set_limit(bytes);
+
     public static void manual_seed(ulong seed) => Check.Status(sr_manual_seed(seed));
 
     /// <summary>Makes libtorch pick deterministic algorithms (errors for ops that have none).</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Sr.Models;
+using Sr.Models.Diagnostics;
 using Sr.Models.Inference;
 using Sr.Models.Upscaling;
 using Sr.Torch.io;
@@ -16,13 +17,14 @@ public static class UpscaleCommand
         var output = new Option<string>("--output", "-o") { Description = "The output PNG (for a file) or folder (for a folder).", Required = true };
         var scale = new Option<int>("--scale", "-s") { Description = "Upscaling factor: 2, 3 or 4.", DefaultValueFactory = _ => 2 };
         var model = new Option<string>("--model", "-m") { Description = "'default' (the shipped model), a model file (.srm, .onnx, .zip) or 'bicubic'.", DefaultValueFactory = _ => DefaultModel.Name };
-        var tile = new Option<int>("--tile") { Description = "Process in LR tiles of this size (bounded memory on large images; same result). 0 = whole image.", DefaultValueFactory = _ => 0 };
+        var tile = new Option<int>("--tile") { Description = "Process in LR tiles of this size (same result). 0 = automatic: the whole image when it fits in the memory budget, else tiles that do.", DefaultValueFactory = _ => 0 };
+        var budget = new Option<int>("--memory-budget") { Description = $"Tensor memory one upscale may use, in MiB (default: {MemoryBudget.EnvironmentVariable}, else 1/32 of the machine's memory). Larger images are tiled; the pixels do not change." };
         var ensemble = new Option<bool>("--ensemble") { Description = "×8 self-ensemble (flips and rotations averaged; 8× slower, slightly better)." };
         var backend = BackendOption.Create();
         var maxPixels = new Option<long>("--max-pixels") { Description = $"Refuse input images over this many pixels (width × height, read from the header before decoding). Default {DefaultMaxPixels:N0} (4096×4096).", DefaultValueFactory = _ => DefaultMaxPixels };
-        var cmd = new Command("upscale", "Upscale an image or a folder of images.") { input, output, scale, model, tile, ensemble, backend, maxPixels };
+        var cmd = new Command("upscale", "Upscale an image or a folder of images.") { input, output, scale, model, tile, budget, ensemble, backend, maxPixels };
         cmd.SetAction((parse, ct) => Task.FromResult(Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(scale), parse.GetValue(model)!,
-            new InferenceOptions { TileSize = parse.GetValue(tile), SelfEnsemble = parse.GetValue(ensemble), Backend = BackendOption.Parse(parse.GetValue(backend)) }, ct,
+            new InferenceOptions { TileSize = parse.GetValue(tile), MemoryBudgetBytes = parse.GetValue(budget) is int mb and not 0 ? mb * (1L << 20) : null, SelfEnsemble = parse.GetValue(ensemble), Backend = BackendOption.Parse(parse.GetValue(backend)) }, ct,
             parse.GetValue(maxPixels))));
         return cmd;
     }
@@ -51,15 +53,42 @@ public static class UpscaleCommand
             Console.Error.WriteLine($"error: --tile must be 0 (off) or a positive LR tile size (got {options.TileSize}).");
             return 2;
         }
+        if (options.MemoryBudgetBytes is <= 0)
+        {
+            Console.Error.WriteLine("error: --memory-budget must be a positive number of MiB.");
+            return 2;
+        }
         if (!Directory.Exists(input) && !File.Exists(input))
         {
             Console.Error.WriteLine($"error: {input}: no such file or folder.");
             return 2;
         }
+        var clock = Environment.GetEnvironmentVariable("SR_TIMINGS") == "1" ? StageClock.Start() : null;
+        if (clock != null)
+        {
+            // Process start to here: runtime start-up, argument parsing; the first touch of libtorch comes with the model.
+            clock.Record("process start", (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds - clock.Stages.Sum(s => s.Seconds));
+        }
+        long budgetBytes;
+        try
+        {
+            budgetBytes = MemoryBudget.Of(options);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        if (clock != null)
+        {
+            _ = Sr.Torch.torch.get_num_threads(); // loads libtorch and the native shim
+            StageClock.Mark("libtorch start-up");
+        }
         ISuperResolver method;
         try
         {
             method = ModelLoader.Load(modelSpec, scale, options);
+            StageClock.Mark("model load");
         }
         catch (Exception e) when (e is ArgumentException or IOException or Sr.Torch.Serialization.WeightsFormatException)
         {
@@ -68,6 +97,8 @@ public static class UpscaleCommand
             Console.Error.WriteLine(message.StartsWith(modelSpec + ":", StringComparison.Ordinal) ? $"error: --model {message}" : $"error: --model {modelSpec}: {message}");
             return 2;
         }
+        // Freed blocks kept for reuse count as memory too: at most the budget's worth while the batch runs, none after.
+        Sr.Torch.torch.cpu_cache_set_limit(budgetBytes / 2);
         try
         {
             return ImageBatch.Run(input, output,
@@ -82,12 +113,20 @@ public static class UpscaleCommand
         finally
         {
             (method as IDisposable)?.Dispose();
+            Sr.Torch.torch.cpu_cache_set_limit(-1);
+            Sr.Torch.torch.cpu_empty_cache();
+            if (clock != null)
+            {
+                Console.Error.WriteLine("timings: " + clock.Format());
+                StageClock.Stop();
+            }
         }
     }
 
     private static (int width, int height, double seconds, IReadOnlyList<string> notes) UpscaleOne(string input, string output, int scale, ISuperResolver method, long maxPixels)
     {
         var sw = Stopwatch.StartNew();
+        StageClock.Mark("other");
         DecodedImage image;
         try
         {
@@ -98,8 +137,10 @@ public static class UpscaleCommand
             throw new ImageFormatException(input, $"{e.Problem}; sr upscale --max-pixels raises the limit", e);
         }
         using var owned = image;
+        StageClock.Mark("decode");
         using var up = ImageUpscaler.Upscale(image, method, scale);
         ImageFile.Write(output, up.Pixels);
+        StageClock.Mark("encode");
         return ((int)up.Pixels.shape[1], (int)up.Pixels.shape[0], sw.Elapsed.TotalSeconds, up.Notes);
     }
 }

@@ -58,6 +58,76 @@ public static class ColorConversion
         return torch.cat(outs, 1).to(ycbcr.dtype).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Fused form of <c>RgbToYCbCr(FromHwcUint8(rgb))</c> for 8-bit RGB rows (n×W×3 uint8, contiguous), peak 1, written to
+    /// rows <paramref name="row"/>.. of <paramref name="y"/> (1×1×H×W float32) and <paramref name="cbcr"/> (1×2×H×W float32):
+    /// the same double operations in the same order as the tensor ops, one pass, no temporaries (bit for bit the same; a
+    /// test compares them).
+    /// </summary>
+    internal static unsafe void RgbBytesToYCbCr(Tensor rgb, Tensor y, Tensor cbcr, long row)
+    {
+        long n = rgb.size(0), w = rgb.size(1), h = y.size(2);
+        byte* src = (byte*)rgb.data_ptr();
+        float* dy = (float*)y.data_ptr() + row * w;
+        float* dcb = (float*)cbcr.data_ptr() + row * w;
+        float* dcr = dcb + h * w;
+        const double toUnit = 1.0 / 255.0; // FromHwcUint8: mul(peak / 255)
+        double scaleBack = 1.0 / 255.0;    // Combine: mul(peak / 255)
+        var f = Forward;
+        double f00 = f[0, 0], f01 = f[0, 1], f02 = f[0, 2], f10 = f[1, 0], f11 = f[1, 1], f12 = f[1, 2], f20 = f[2, 0], f21 = f[2, 1], f22 = f[2, 2];
+        double o0 = Offset[0], o1 = Offset[1], o2 = Offset[2];
+        Parallel.For(0, (int)n, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, torch.get_num_threads()) }, r =>
+        {
+            byte* p = src + r * w * 3;
+            long at = r * w;
+            for (long j = 0; j < w; j++, p += 3)
+            {
+                // The float32 image as ImageTensor makes it, then back to double as RgbToYCbCr does.
+                double red = (float)(p[0] * toUnit), green = (float)(p[1] * toUnit), blue = (float)(p[2] * toUnit);
+                dy[at + j] = (float)((red * f00 + green * f01 + blue * f02 + o0) * scaleBack);
+                dcb[at + j] = (float)((red * f10 + green * f11 + blue * f12 + o1) * scaleBack);
+                dcr[at + j] = (float)((red * f20 + green * f21 + blue * f22 + o2) * scaleBack);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Fused form of <c>ToHwcUint8(YCbCrToRgb(cat(y, cbcr)).clamp(0, 1))</c>, peak 1: <paramref name="y"/> (1×1×n×W) and
+    /// <paramref name="cbcr"/> (1×2×n×W) float32, contiguous, into <paramref name="rgb"/> (n×W×3 uint8, contiguous); the same
+    /// double operations in the same order, bit for bit (a test compares them).
+    /// </summary>
+    internal static unsafe void YCbCrToRgbBytes(Tensor y, Tensor cbcr, Tensor rgb)
+    {
+        long n = y.size(2), w = y.size(3);
+        float* sy = (float*)y.data_ptr();
+        float* scb = (float*)cbcr.data_ptr();
+        float* scr = scb + n * w;
+        byte* dst = (byte*)rgb.data_ptr();
+        var m = Inverse;
+        double i00 = m[0, 0], i01 = m[0, 1], i02 = m[0, 2], i10 = m[1, 0], i11 = m[1, 1], i12 = m[1, 2], i20 = m[2, 0], i21 = m[2, 1], i22 = m[2, 2];
+        double o0 = Offset[0], o1 = Offset[1], o2 = Offset[2];
+        Parallel.For(0, (int)n, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, torch.get_num_threads()) }, r =>
+        {
+            long at = r * w;
+            byte* q = dst + at * 3;
+            for (long j = 0; j < w; j++, q += 3)
+            {
+                double c0 = sy[at + j] * 255.0 - o0, c1 = scb[at + j] * 255.0 - o1, c2 = scr[at + j] * 255.0 - o2;
+                q[0] = ToByte((float)((c0 * i00 + c1 * i01 + c2 * i02) * 1.0));
+                q[1] = ToByte((float)((c0 * i10 + c1 * i11 + c2 * i12) * 1.0));
+                q[2] = ToByte((float)((c0 * i20 + c1 * i21 + c2 * i22) * 1.0));
+            }
+        });
+
+        // clamp(0, 1) in float32, then ImageTensor.ToHwcUint8: floor(v·255 + 0.5) clamped to 0..255, in double.
+        static byte ToByte(float v)
+        {
+            float c = v < 0f ? 0f : v > 1f ? 1f : v;
+            double level = Math.Floor(c * 255.0 + 0.5);
+            return (byte)(level < 0 ? 0 : level > 255 ? 255 : level);
+        }
+    }
+
     private static Tensor Combine(Tensor x, int row, bool round, double peak)
     {
         // MATLAB (imlincomb on uint8): (T/255)·RGB₂₅₅ + offset, computed in double, then rounded.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics;
 using Sr.Torch;
 
 namespace Sr.Models.Imaging;
@@ -6,15 +7,14 @@ namespace Sr.Models.Imaging;
 /// <summary>
 /// MATLAB's <c>imresize</c>, exact: per dimension a weight matrix (MATLAB's <c>contributions</c>: u = x/s + ½(1 − 1/s),
 /// kernel stretched by 1/s when downscaling with antialiasing, taps normalised to sum 1, out-of-range taps folded back by
-/// the border rule), applied as matrix products, the dimension with the smaller scale first (height first on a tie).
-/// The matrices are computed once per (in size, out size, scale, kernel, border) and cached; wide images are cut into
-/// bands of output rows so each product only touches the input rows it needs (the matrices are banded).
+/// the border rule), the dimension with the smaller scale first (height first on a tie). Each pass gathers the few taps
+/// of every output sample (sparse rows of the weight matrix, computed once per in size, out size, scale, kernel and border,
+/// and cached) and sums them in ascending input order in double precision, on the thread pool.
 /// </summary>
 public static class MatlabResize
 {
     private const int MaxCachedPlans = 1024;
-    private const int BandTapsFactor = 3;
-    private static readonly ConcurrentDictionary<PlanKey, ResizePlan> Plans = new();
+    private static readonly ConcurrentDictionary<PlanKey, ResizeTaps> Plans = new();
 
     /// <summary>Resizes both dimensions by <paramref name="scale"/>; the output size is ceil(size·scale), as MATLAB's.</summary>
     public static Tensor Resize(Tensor x, double scale, ResizeOptions? options = null)
@@ -61,15 +61,33 @@ public static class MatlabResize
     public static double[] Weights(int inLength, int outLength, double scale, ResizeKernel kernel = ResizeKernel.Cubic,
         ResizeBorder border = ResizeBorder.Symmetric, bool antialias = true)
     {
+        var taps = Taps(inLength, outLength, scale, kernel, border, antialias);
+        var w = new double[(long)outLength * inLength];
+        for (int r = 0; r < outLength; r++)
+            for (int k = taps.Start[r]; k < taps.Start[r + 1]; k++) w[(long)r * inLength + taps.Index[k]] = taps.Weight[k];
+        return w;
+    }
+
+    /// <summary>
+    /// The non-zero weights of <see cref="Weights"/>, row by row: output r takes Weight[k]·input[Index[k]] for k in
+    /// Start[r]..Start[r+1]−1, input indices ascending (folded border taps merged into one weight each, summed in tap order).
+    /// </summary>
+    internal static ResizeTaps Taps(int inLength, int outLength, double scale, ResizeKernel kernel = ResizeKernel.Cubic,
+        ResizeBorder border = ResizeBorder.Symmetric, bool antialias = true)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outLength);
         if (!(scale > 0)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be positive.");
-        var w = new double[(long)outLength * inLength];
         double width = kernel switch { ResizeKernel.Cubic => 4, ResizeKernel.Triangle => 2, _ => 1 };
         bool stretch = antialias && scale < 1 && kernel != ResizeKernel.Nearest;
         if (stretch) width /= scale;
         int taps = (int)Math.Ceiling(width) + 2;
         var h = new double[taps];
+        var start = new int[outLength + 1];
+        var index = new List<int>(outLength * Math.Min(taps, inLength));
+        var weight = new List<double>(outLength * Math.Min(taps, inLength));
+        var rowIdx = new int[taps];
+        var rowW = new double[taps];
         for (int x = 1; x <= outLength; x++)
         {
             double u = x / scale + 0.5 * (1 - 1 / scale);
@@ -82,14 +100,46 @@ public static class MatlabResize
                 sum += h[j];
             }
             if (sum == 0) throw new InvalidOperationException($"No input sample contributes to output {x} ({inLength}→{outLength}).");
-            long row = (long)(x - 1) * inLength;
+            // The dense rule w[fold] += h/sum in tap order (the first term lands on an exact 0), kept per distinct index.
+            int n = 0;
             for (int j = 0; j < taps; j++)
             {
                 if (h[j] == 0) continue;
-                w[row + Fold(left + j, inLength, border)] += h[j] / sum;
+                int f = Fold(left + j, inLength, border);
+                int at = Array.IndexOf(rowIdx, f, 0, n);
+                if (at < 0) { rowIdx[n] = f; rowW[n] = 0.0 + h[j] / sum; n++; }
+                else rowW[at] += h[j] / sum;
+            }
+            Array.Sort(rowIdx, rowW, 0, n);
+            start[x - 1] = index.Count;
+            for (int k = 0; k < n; k++)
+            {
+                if (rowW[k] == 0) continue; // folded taps that cancelled: the dense matrix holds a zero there
+                index.Add(rowIdx[k]);
+                weight.Add(rowW[k]);
             }
         }
-        return w;
+        start[outLength] = index.Count;
+        return new ResizeTaps(start, index.ToArray(), weight.ToArray());
+    }
+
+    /// <summary>Sparse rows of a resize weight matrix (see <see cref="Taps"/>).</summary>
+    internal sealed record ResizeTaps(int[] Start, int[] Index, double[] Weight)
+    {
+        /// <summary>The lowest and highest input index read by outputs <paramref name="from"/>..<paramref name="to"/>−1.</summary>
+        public (int Lo, int Hi) InputRange(int from, int to)
+        {
+            int lo = int.MaxValue, hi = int.MinValue;
+            for (int r = from; r < to; r++)
+            {
+                for (int k = Start[r]; k < Start[r + 1]; k++)
+                {
+                    lo = Math.Min(lo, Index[k]);
+                    hi = Math.Max(hi, Index[k]);
+                }
+            }
+            return (lo, hi);
+        }
     }
 
     /// <summary>The 1-D kernels exactly as MATLAB's imresize writes them (note the half-open box and the closed triangle).</summary>
@@ -128,32 +178,132 @@ public static class MatlabResize
         return Math.Max(1, Math.Abs(v - r) < 1e-9 * Math.Max(1, v) ? (long)r : (long)Math.Ceiling(v));
     }
 
-    private static Tensor Core(Tensor x, long outH, long outW, double scaleH, double scaleW, ResizeOptions o)
+    private static Tensor Core(Tensor x, long outH, long outW, double scaleH, double scaleW, ResizeOptions o) =>
+        CoreRows(x, outH, outW, scaleH, scaleW, o, 0, outH);
+
+    /// <summary>
+    /// Output rows <paramref name="rowFrom"/>..<paramref name="rowTo"/>−1 of <c>Upscale(x, factor)</c>, bit for bit the same
+    /// values (each output sample is the same weighted sum of the same inputs), reading only the input rows they need: for
+    /// working on large images in strips.
+    /// </summary>
+    internal static Tensor UpscaleRows(Tensor x, int factor, long rowFrom, long rowTo, ResizeOptions? options = null)
+    {
+        CheckInput(x);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(factor);
+        var s = x.shape;
+        if (rowFrom < 0 || rowTo > s[2] * factor || rowFrom >= rowTo) throw new ArgumentOutOfRangeException(nameof(rowFrom), $"Rows {rowFrom}..{rowTo} outside 0..{s[2] * factor}.");
+        return CoreRows(x, s[2] * factor, s[3] * factor, factor, factor, options ?? ResizeOptions.Default, rowFrom, rowTo);
+    }
+
+    private static Tensor CoreRows(Tensor x, long outH, long outW, double scaleH, double scaleW, ResizeOptions o, long rowFrom, long rowTo)
     {
         var s = x.shape;
         using var scope = torch.NewDisposeScope();
-        Tensor y = x;
+        var device = x.device;
+        Tensor y = device.type == DeviceType.CPU ? x.contiguous() : x.to(new Device(DeviceType.CPU)).contiguous();
+        var hKey = new PlanKey((int)s[2], (int)outH, BitConverter.DoubleToInt64Bits(scaleH), o.Kernel, o.Border, o.Antialias);
+        var wKey = new PlanKey((int)s[3], (int)outW, BitConverter.DoubleToInt64Bits(scaleW), o.Kernel, o.Border, o.Antialias);
+        bool skipH = s[2] == outH && scaleH == 1, skipW = s[3] == outW && scaleW == 1;
+        bool partial = rowFrom != 0 || rowTo != outH;
         // MATLAB resizes the dimension with the smallest scale first; on a tie, rows (height) first.
-        bool heightFirst = scaleH <= scaleW;
-        for (int pass = 0; pass < 2; pass++)
+        if (scaleH <= scaleW)
         {
-            bool height = heightFirst == (pass == 0);
-            int dim = height ? 2 : 3;
-            long inLen = s[dim], outLen = height ? outH : outW;
-            double scale = height ? scaleH : scaleW;
-            if (inLen == outLen && scale == 1) continue;
-            var plan = GetPlan(new PlanKey((int)inLen, (int)outLen, BitConverter.DoubleToInt64Bits(scale), o.Kernel, o.Border, o.Antialias));
-            y = plan.Apply(y, dim, x.dtype, x.device);
-            if (o.RoundEachPassToUint8) y = ImageTensor.QuantizeToUint8Levels(y, o.Peak);
+            if (!skipH) y = Round(Gather(y, 2, GetPlan(hKey), (int)rowFrom, (int)rowTo, 0), o);
+            else if (partial) y = y.narrow(2, rowFrom, rowTo - rowFrom);
+            if (!skipW) y = Round(Gather(y, 3, GetPlan(wKey), 0, (int)outW, 0), o);
         }
+        else
+        {
+            int lo = (int)rowFrom, hi = (int)rowTo - 1;
+            if (!skipH && partial) (lo, hi) = GetPlan(hKey).InputRange((int)rowFrom, (int)rowTo);
+            if (!skipH && partial) y = y.narrow(2, lo, hi - lo + 1).contiguous();
+            else if (skipH && partial) y = y.narrow(2, rowFrom, rowTo - rowFrom).contiguous();
+            if (!skipW) y = Round(Gather(y, 3, GetPlan(wKey), 0, (int)outW, 0), o);
+            if (!skipH) y = Round(Gather(y, 2, GetPlan(hKey), (int)rowFrom, (int)rowTo, partial ? lo : 0), o);
+        }
+        if (device.type != DeviceType.CPU) y = y.to(device);
         return (ReferenceEquals(y, x) ? x.clone() : y).MoveToOuterDisposeScope();
     }
 
-    private static ResizePlan GetPlan(PlanKey key)
+    private static Tensor Round(Tensor y, ResizeOptions o) => o.RoundEachPassToUint8 ? ImageTensor.QuantizeToUint8Levels(y, o.Peak) : y;
+
+    private static ResizeTaps GetPlan(PlanKey key)
     {
         if (Plans.TryGetValue(key, out var plan)) return plan;
         if (Plans.Count >= MaxCachedPlans) Plans.Clear();
-        return Plans.GetOrAdd(key, k => new ResizePlan(k));
+        return Plans.GetOrAdd(key, k => Taps(k.In, k.Out, BitConverter.Int64BitsToDouble(k.ScaleBits), k.Kernel, k.Border, k.Antialias));
+    }
+
+    /// <summary>
+    /// One pass: outputs <paramref name="from"/>..<paramref name="to"/>−1 along <paramref name="dim"/> (2 = rows, 3 = columns)
+    /// of a contiguous CPU N×C×H×W tensor whose first sample along that dimension is input <paramref name="inOffset"/>. Each
+    /// output is the sum of its taps in ascending input order, accumulated in double, then stored in the input's dtype.
+    /// </summary>
+    private static unsafe Tensor Gather(Tensor x, int dim, ResizeTaps taps, int from, int to, int inOffset)
+    {
+        var s = x.shape;
+        long planes = s[0] * s[1], h = s[2], w = s[3];
+        long outH = dim == 2 ? to - from : h, outW = dim == 3 ? to - from : w;
+        var y = torch.empty([s[0], s[1], outH, outW], x.dtype);
+        if (y.numel() == 0) return y;
+        bool f32 = x.dtype == ScalarType.Float32;
+        nint src = x.data_ptr(), dst = y.data_ptr();
+        // Work items: (plane, output row) for the row pass, (plane, row) for the column pass; chunks for the thread pool.
+        long items = planes * (dim == 2 ? outH : h);
+        long perChunk = Math.Max(1, (1L << 16) / Math.Max(1, dim == 2 ? w : outW));
+        int chunks = (int)Math.Min(Environment.ProcessorCount * 4L, (items + perChunk - 1) / perChunk);
+        chunks = Math.Max(1, chunks);
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, torch.get_num_threads()) }, c =>
+        {
+            long i0 = items * c / chunks, i1 = items * (c + 1) / chunks;
+            if (f32) Run((float*)src, (float*)dst, i0, i1);
+            else Run((double*)src, (double*)dst, i0, i1);
+        });
+        return y;
+
+        void Run<T>(T* xs, T* ys, long i0, long i1) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var start = taps.Start;
+            var index = taps.Index;
+            var weight = taps.Weight;
+            if (dim == 2)
+            {
+                var acc = new double[w];
+                for (long item = i0; item < i1; item++)
+                {
+                    long plane = item / outH;
+                    int r = from + (int)(item % outH);
+                    T* inPlane = xs + plane * h * w;
+                    int k0 = start[r], k1 = start[r + 1];
+                    T* row = inPlane + (index[k0] - inOffset) * w;
+                    double wt = weight[k0];
+                    for (long j = 0; j < w; j++) acc[j] = wt * double.CreateTruncating(row[j]);
+                    for (int k = k0 + 1; k < k1; k++)
+                    {
+                        row = inPlane + (index[k] - inOffset) * w;
+                        wt = weight[k];
+                        for (long j = 0; j < w; j++) acc[j] += wt * double.CreateTruncating(row[j]);
+                    }
+                    T* o = ys + item * w;
+                    for (long j = 0; j < w; j++) o[j] = T.CreateTruncating(acc[j]);
+                }
+            }
+            else
+            {
+                for (long item = i0; item < i1; item++)
+                {
+                    T* row = xs + item * w - inOffset;
+                    T* o = ys + item * outW;
+                    for (int c = from; c < to; c++)
+                    {
+                        int k0 = start[c], k1 = start[c + 1];
+                        double a = weight[k0] * double.CreateTruncating(row[index[k0]]);
+                        for (int k = k0 + 1; k < k1; k++) a += weight[k] * double.CreateTruncating(row[index[k]]);
+                        o[c - from] = T.CreateTruncating(a);
+                    }
+                }
+            }
+        }
     }
 
     private static void CheckInput(Tensor x)
@@ -165,76 +315,4 @@ public static class MatlabResize
     }
 
     private readonly record struct PlanKey(int In, int Out, long ScaleBits, ResizeKernel Kernel, ResizeBorder Border, bool Antialias);
-
-    /// <summary>The weight matrix of one dimension, cut into bands of output samples with the input range each needs.</summary>
-    private sealed class ResizePlan
-    {
-        private readonly Band[] _bands;
-
-        public ResizePlan(PlanKey k)
-        {
-            double scale = BitConverter.Int64BitsToDouble(k.ScaleBits);
-            var w = Weights(k.In, k.Out, scale, k.Kernel, k.Border, k.Antialias);
-            // Bands: a band of L outputs needs about (L−1)·in/out + taps inputs, so its product does that many multiply-adds
-            // per output instead of in (dense). Bands spanning ~3× the taps keep the waste at ~3× the minimum with few products.
-            int taps = 1;
-            for (int r = 0; r < k.Out; r++)
-            {
-                int lo = -1, hi = -1;
-                for (int c = 0; c < k.In; c++)
-                    if (w[(long)r * k.In + c] != 0) { if (lo < 0) lo = c; hi = c; }
-                taps = Math.Max(taps, hi - lo + 1);
-            }
-            int span = BandTapsFactor * taps;
-            int bandLen = k.In <= span ? k.Out : Math.Max(1, (int)((span - taps) * (double)k.Out / k.In) + 1);
-            var bands = new List<Band>();
-            for (int o0 = 0; o0 < k.Out; o0 += bandLen)
-            {
-                int len = Math.Min(bandLen, k.Out - o0);
-                int lo = k.In, hi = -1;
-                for (int r = o0; r < o0 + len; r++)
-                    for (int c = 0; c < k.In; c++)
-                        if (w[(long)r * k.In + c] != 0) { lo = Math.Min(lo, c); hi = Math.Max(hi, c); }
-                int iLen = hi - lo + 1;
-                var sub = new double[len * iLen];
-                for (int r = 0; r < len; r++)
-                    Array.Copy(w, (long)(o0 + r) * k.In + lo, sub, (long)r * iLen, iLen);
-                bands.Add(new Band(o0, len, lo, iLen, sub));
-            }
-            _bands = bands.ToArray();
-        }
-
-        public Tensor Apply(Tensor x, int dim, ScalarType dtype, Device device)
-        {
-            var parts = new Tensor[_bands.Length];
-            for (int b = 0; b < _bands.Length; b++)
-            {
-                var band = _bands[b];
-                var input = band.InLength == x.shape[dim] ? x : x.narrow(dim, band.InStart, band.InLength);
-                parts[b] = dim == 2
-                    ? band.Matrix(dtype, device, transposed: false).matmul(input)
-                    : input.matmul(band.Matrix(dtype, device, transposed: true));
-            }
-            return parts.Length == 1 ? parts[0] : torch.cat(parts, dim);
-        }
-    }
-
-    private sealed class Band(int outStart, int outLength, int inStart, int inLength, double[] weights)
-    {
-        private readonly ConcurrentDictionary<(ScalarType, DeviceType, int, bool), Tensor> _tensors = new();
-        public int OutStart { get; } = outStart;
-        public int OutLength { get; } = outLength;
-        public int InStart { get; } = inStart;
-        public int InLength { get; } = inLength;
-
-        public Tensor Matrix(ScalarType dtype, Device device, bool transposed) =>
-            _tensors.GetOrAdd((dtype, device.type, device.index, transposed), key =>
-            {
-                // Cached across calls: created outside any dispose scope of the caller.
-                using var t = torch.tensor(weights, [OutLength, InLength]).DetachFromDisposeScope();
-                using var oriented = (transposed ? t.t() : t.alias()).DetachFromDisposeScope();
-                using var converted = oriented.to(key.Item1, device).DetachFromDisposeScope();
-                return converted.contiguous().DetachFromDisposeScope();
-            });
-    }
 }

@@ -3,7 +3,10 @@ namespace Sr.Models.Inference;
 /// <summary>How a network runs on whole images (<see cref="NetworkSuperResolver"/>, <see cref="Onnx.OnnxSuperResolver"/>).</summary>
 public sealed record InferenceOptions
 {
-    /// <summary>Edge of the square LR tiles; 0 (default) runs the whole image at once.</summary>
+    /// <summary>
+    /// Largest edge of the LR tiles (the image is split into equal tiles of at most this size); 0 (default) chooses: the whole image at once when it fits in the memory budget
+    /// (<see cref="MemoryBudgetBytes"/>), else the largest tiles that do.
+    /// </summary>
     public int TileSize { get; init; }
 
     /// <summary>
@@ -24,4 +27,10 @@ public sealed record InferenceOptions
     /// default model (an .onnx file always runs in ONNX Runtime); both give the same pixels to float rounding.
     /// </summary>
     public InferenceBackend Backend { get; init; } = InferenceBackend.Libtorch;
+
+    /// <summary>
+    /// Bytes of tensor memory an upscale may use when <see cref="TileSize"/> is 0; null = <see cref="MemoryBudget.DefaultBytes"/>
+    /// (SR_MEMORY_BUDGET_MB, else 1/32 of the machine's memory).
+    /// </summary>
+    public long? MemoryBudgetBytes { get; init; }
 }

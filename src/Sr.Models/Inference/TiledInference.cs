@@ -34,26 +34,39 @@ internal static class TiledInference
         return sum! / 8.0;
     }
 
+    /// <summary>
+    /// Tiles of at most <paramref name="tile"/> LR pixels a side, balanced (the image split into equal parts), each run on a
+    /// window of the same size: the tile plus <paramref name="pad"/> pixels of context each side, shifted inwards at the image
+    /// border (more context there, never less). One input shape for every tile, so libtorch/oneDNN prepare their kernels
+    /// once instead of once per border shape, and the result is the whole-image one (context ≥ the receptive-field radius).
+    /// </summary>
     private static Tensor Tiled(Tensor lr, int s, int pad, int tile, Func<Tensor, Tensor> forward)
     {
         long h = lr.size(2), w = lr.size(3);
         if (tile == 0 || (h <= tile && w <= tile)) return forward(lr);
-        var output = zeros([lr.size(0), lr.size(1), h * s, w * s], lr.dtype, lr.device);
-        for (long y0 = 0; y0 < h; y0 += tile)
+        long tileH = Balanced(h, tile), tileW = Balanced(w, tile);
+        long winH = Math.Min(h, tileH + 2L * pad), winW = Math.Min(w, tileW + 2L * pad);
+        var output = empty([lr.size(0), lr.size(1), h * s, w * s], lr.dtype, lr.device);
+        for (long y0 = 0; y0 < h; y0 += tileH)
         {
-            for (long x0 = 0; x0 < w; x0 += tile)
+            for (long x0 = 0; x0 < w; x0 += tileW)
             {
                 using var scope = NewDisposeScope();
-                long y1 = Math.Min(h, y0 + tile), x1 = Math.Min(w, x0 + tile);
-                // Context clipped at the image border, so border tiles see the same border handling as the whole image.
-                long cy0 = Math.Max(0, y0 - pad), cx0 = Math.Max(0, x0 - pad);
-                long cy1 = Math.Min(h, y1 + pad), cx1 = Math.Min(w, x1 + pad);
-                var input = lr.narrow(2, cy0, cy1 - cy0).narrow(3, cx0, cx1 - cx0);
+                long y1 = Math.Min(h, y0 + tileH), x1 = Math.Min(w, x0 + tileW);
+                long cy0 = Math.Clamp(y0 - pad, 0, h - winH), cx0 = Math.Clamp(x0 - pad, 0, w - winW);
+                var input = lr.narrow(2, cy0, winH).narrow(3, cx0, winW);
                 var result = forward(input);
                 var core = result.narrow(2, (y0 - cy0) * s, (y1 - y0) * s).narrow(3, (x0 - cx0) * s, (x1 - x0) * s);
                 output.narrow(2, y0 * s, (y1 - y0) * s).narrow(3, x0 * s, (x1 - x0) * s).copy_(core);
             }
         }
         return output;
+    }
+
+    /// <summary>The side of equal tiles of at most <paramref name="tile"/> that cover <paramref name="length"/>.</summary>
+    private static long Balanced(long length, long tile)
+    {
+        long count = (length + tile - 1) / tile;
+        return (length + count - 1) / count;
     }
 }

@@ -1,3 +1,4 @@
+using Sr.Models.Diagnostics;
 using Sr.Models.Imaging;
 using Sr.Torch;
 using Sr.Torch.io;
@@ -14,12 +15,69 @@ public static class ImageUpscaler
     public static UpscaledImage Upscale(DecodedImage image, ISuperResolver method, int scale)
     {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(method);
+        if (image.Channels == 3 && image.BitDepth <= 8 && method.ColorSpace == ColorSpace.Y) return UpscaleRgbInStrips(image, method, scale);
         using var converted = ImageTensor.FromDecoded(image, AlphaHandling.Keep);
         var notes = converted.Notes.ToList();
         if (converted.Image.shape[1] is 2 or 4) notes.Add("alpha upscaled with bicubic");
+        StageClock.Mark("to float");
         using var scope = torch.NewDisposeScope();
-        var hwc = ImageTensor.ToHwcUint8(Upscale(converted.Image, method, scale)).MoveToOuterDisposeScope();
+        var up = Upscale(converted.Image, method, scale);
+        var hwc = ImageTensor.ToHwcUint8(up).MoveToOuterDisposeScope();
+        StageClock.Mark("to uint8");
         return new UpscaledImage(hwc, notes);
+    }
+
+    /// <summary>Pixels per strip of the colour conversion and recombination (a few MiB of float64 temporaries each).</summary>
+    private const long StripPixels = 1L << 18;
+
+    /// <summary>
+    /// An 8-bit RGB picture with a Y-channel method, the same pixels as <c>ToHwcUint8(Upscale(FromDecoded(image)))</c> but in
+    /// bounded memory: Y and Cb/Cr are computed in strips of rows (elementwise, so strip by strip is the same arithmetic),
+    /// the method runs on the whole Y (a network tiles itself within the memory budget), then Cb/Cr are upscaled and
+    /// recombined with the upscaled Y strip by strip (<see cref="MatlabResize.UpscaleRows"/> gives each strip's rows of the
+    /// whole-image resize exactly) straight into the 8-bit result.
+    /// </summary>
+    private static UpscaledImage UpscaleRgbInStrips(DecodedImage image, ISuperResolver method, int scale)
+    {
+        if (!method.Scales.Contains(scale))
+            throw new ArgumentException($"{method.Name} does not support scale ×{scale} (it supports {string.Join(", ", method.Scales.Select(s => "×" + s))}).", nameof(scale));
+        var pixels = image.Pixels;
+        long h = pixels.size(0), w = pixels.size(1), sh = h * scale, sw = w * scale;
+        using var y = torch.empty([1, 1, h, w]);
+        using var cbcr = torch.empty([1, 2, h, w]);
+        long rows = Math.Max(1, StripPixels / w);
+        for (long r0 = 0; r0 < h; r0 += rows)
+        {
+            using var scope = torch.NewDisposeScope();
+            long n = Math.Min(rows, h - r0);
+            ColorConversion.RgbBytesToYCbCr(pixels.narrow(0, r0, n).contiguous(), y, cbcr, r0);
+            StageClock.Mark("colour");
+        }
+        var output = torch.empty([sh, sw, 3], ScalarType.Byte);
+        try
+        {
+            using (var ySr = method.Upscale(y, scale))
+            {
+                StageClock.Mark("network");
+                long outRows = Math.Max(scale, StripPixels / sw);
+                for (long o0 = 0; o0 < sh; o0 += outRows)
+                {
+                    using var scope = torch.NewDisposeScope();
+                    long n = Math.Min(outRows, sh - o0);
+                    var chroma = MatlabResize.UpscaleRows(cbcr, scale, o0, o0 + n);
+                    StageClock.Mark("chroma resize");
+                    ColorConversion.YCbCrToRgbBytes(ySr.narrow(2, o0, n).contiguous(), chroma.contiguous(), output.narrow(0, o0, n));
+                    StageClock.Mark("colour");
+                }
+            }
+            return new UpscaledImage(output, []);
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -57,7 +115,9 @@ public static class ImageUpscaler
     {
         if (method.ColorSpace == ColorSpace.Rgb) return method.Upscale(rgb, scale);
         using var luma = LumaOf(rgb);
+        StageClock.Mark("colour");
         using var y = method.Upscale(luma, scale);
+        StageClock.Mark("network");
         return MergeLuma(rgb, y, scale);
     }
 
@@ -95,8 +155,12 @@ public static class ImageUpscaler
         }
         else
         {
-            var cbcr = MatlabResize.Upscale(ColorConversion.RgbToYCbCr(x.narrow(1, 0, 3)).narrow(1, 1, 2), scale);
+            var ycbcr = ColorConversion.RgbToYCbCr(x.narrow(1, 0, 3));
+            StageClock.Mark("colour");
+            var cbcr = MatlabResize.Upscale(ycbcr.narrow(1, 1, 2), scale);
+            StageClock.Mark("chroma resize");
             color = ColorConversion.YCbCrToRgb(torch.cat([ySr, cbcr], 1)).clamp(0, 1);
+            StageClock.Mark("colour");
         }
         if (c is 2 or 4) color = torch.cat([color, MatlabResize.Upscale(x.narrow(1, c - 1, 1), scale).clamp(0, 1)], 1);
         return color.MoveToOuterDisposeScope();

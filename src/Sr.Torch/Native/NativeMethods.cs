@@ -17,6 +17,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int sr_cpu_cache_enabled();
     [LibraryImport(Lib)] internal static partial void sr_cpu_cache_stats(out long cached, out long hits, out long misses);
     [LibraryImport(Lib)] internal static partial void sr_cpu_empty_cache();
+    [LibraryImport(Lib)] internal static partial void sr_cpu_cache_peak(out long inUse, out long peak);
+    [LibraryImport(Lib)] internal static partial void sr_cpu_cache_reset_peak();
+    [LibraryImport(Lib)] internal static partial void sr_cpu_cache_set_limit(long bytes);
     [LibraryImport(Lib)] internal static partial int sr_manual_seed(ulong seed);
     [LibraryImport(Lib)] internal static partial int sr_set_deterministic(int on);
     [LibraryImport(Lib)] internal static partial int sr_cuda_available();
@@ -43,6 +46,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int sr_device_index(TensorHandle t);
     [LibraryImport(Lib)] internal static partial long sr_numel(TensorHandle t);
     [LibraryImport(Lib)] internal static partial int sr_is_contiguous(TensorHandle t, int channelsLast);
+    [LibraryImport(Lib)] internal static partial void* sr_data_ptr(TensorHandle t);
     [LibraryImport(Lib)] internal static partial int sr_copy_out(TensorHandle t, void* dst, long nbytes);
     [LibraryImport(Lib)] internal static partial int sr_copy_in(TensorHandle t, void* src, long nbytes);
     [LibraryImport(Lib)] internal static partial double sr_item(TensorHandle t, out int status);
