@@ -14,7 +14,7 @@ public static class UpscaleCommand
     {
         var input = new Argument<string>("input") { Description = "An image file, or a folder of images." };
         var output = new Option<string>("--output", "-o") { Description = "The output PNG (for a file) or folder (for a folder).", Required = true };
-        var scale = new Option<int>("--scale", "-s") { Description = "Upscaling factor: 2, 3 or 4.", DefaultValueFactory = _ => 2 };
+        var scale = new Option<int?>("--scale", "-s") { Description = "Upscaling factor: 2, 3 or 4. Default: the scale a model file holds, else 2." };
         var model = new Option<string>("--model", "-m") { Description = "'default' (the shipped model), a model file (.srm, .onnx, .zip) or 'bicubic'.", DefaultValueFactory = _ => DefaultModel.Name };
         var tile = new Option<int>("--tile") { Description = "Process in LR tiles of this size (bounded memory on large images; same result). 0 = whole image.", DefaultValueFactory = _ => 0 };
         var ensemble = new Option<bool>("--ensemble") { Description = "×8 self-ensemble (flips and rotations averaged; 8× slower, slightly better)." };
@@ -25,8 +25,9 @@ public static class UpscaleCommand
         return cmd;
     }
 
-    public static int Run(string input, string output, int scale, string modelSpec, InferenceOptions options, CancellationToken ct = default)
+    public static int Run(string input, string output, int? requestedScale, string modelSpec, InferenceOptions options, CancellationToken ct = default)
     {
+        if (ScaleOption.Resolve(requestedScale, modelSpec, Console.Error) is not int scale) return 2;
         if (scale is not (2 or 3 or 4))
         {
             Console.Error.WriteLine($"error: --scale must be 2, 3 or 4 (got {scale}).");
