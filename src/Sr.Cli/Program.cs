@@ -45,6 +45,7 @@ public static class Program
         root.Subcommands.Add(Commands.ReduceCommand.Create());
         root.Subcommands.Add(Commands.TrainCommand.Create());
         root.Subcommands.Add(Commands.ExportCommand.Create());
+        root.Subcommands.Add(Commands.ImportCommand.Create());
         return root;
     }
 
