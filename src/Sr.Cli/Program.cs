@@ -35,7 +35,7 @@ public static class Program
         }
         var root = new RootCommand("SrMlNet: single-image super-resolution for .NET (libtorch inside).");
         if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Action = new VersionAction();
-        root.Subcommands.Add(InfoCommand());
+        root.Subcommands.Add(Commands.InfoCommand.Create());
         root.Subcommands.Add(Commands.BenchCommand.Create());
         root.Subcommands.Add(Commands.ModelsCommand.Create());
         root.Subcommands.Add(Commands.UpscaleCommand.Create());
@@ -45,18 +45,8 @@ public static class Program
         root.Subcommands.Add(Commands.ReduceCommand.Create());
         root.Subcommands.Add(Commands.TrainCommand.Create());
         root.Subcommands.Add(Commands.ExportCommand.Create());
+        root.Subcommands.Add(Commands.ImportCommand.Create());
         return root;
-    }
-
-    private static Command InfoCommand()
-    {
-        var info = new Command("info", "Print SrMlNet's version, the libtorch it runs on, the device and thread count.");
-        info.SetAction(_ =>
-        {
-            Console.WriteLine(VersionText());
-            return 0;
-        });
-        return info;
     }
 
     public static string VersionText() =>

@@ -17,13 +17,24 @@ public static class SrModelZip
     private static readonly byte[] ModelHeader = "ML\0MODEL"u8.ToArray();
 
     /// <summary>Lets <c>--model m.zip</c> load pipeline zips wherever the CLI takes a model.</summary>
-    public static void Register() => ModelLoader.RegisterFileLoader(".zip", (path, scale, options) => Load(path, scale, options));
+    public static void Register()
+    {
+        ModelLoader.RegisterFileLoader(".zip", (path, scale, options) => Load(path, scale, options));
+        ModelLoader.RegisterFileInspector(".zip", Inspect);
+    }
+
+    /// <summary>What the zip's SuperResolve network is (name, scale, options) and the zip's SHA-256, for `sr info` and a default --scale.</summary>
+    public static ModelFileInfo Inspect(string path)
+    {
+        var (_, info) = ReadNetwork(path);
+        return new ModelFileInfo(path, "mlnet-zip", info.ModelName, info.Scale, info.ColorSpace, info.Options, new Dictionary<string, string>(), ModelFileInfo.HashFile(path));
+    }
 
     /// <summary>The SuperResolve network of an ML.NET zip as an upscaler (ONNX Runtime), checked against the scale.</summary>
     public static ISuperResolver Load(string path, int scale, InferenceOptions? options = null)
     {
         var (onnx, info) = ReadNetwork(path);
-        if (info.Scale != scale) throw new ArgumentException($"{path}: holds a ×{info.Scale} model, but ×{scale} was asked for.");
+        if (info.Scale != scale) throw new ArgumentException($"{path}: holds a ×{info.Scale} model, but ×{scale} was asked for (leave --scale out to use the file's ×{info.Scale}).");
         // ONNX Runtime on the zip's flat network: the same session computation ML.NET's OnnxTransformer runs, with tiling and
         // self-ensemble as for any other model.
         return new OnnxSuperResolver(onnx, options, Path.GetFileNameWithoutExtension(path));

@@ -44,8 +44,11 @@ public class EvalReportTests : IDisposable
         Assert.DoesNotContain("bird <&>", html);
         var sources = Regex.Matches(html, "src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(3 * 3, sources.Count); // bicubic, output, ground truth for each of the 3 images
-        Assert.All(sources, s => Assert.True(File.Exists(Path.Combine(reportDir, Uri.UnescapeDataString(s))), $"{s} is linked but missing"));
+        Assert.All(sources, s => Assert.StartsWith("data:image/png;base64,", s)); // embedded: one self-contained file
         Assert.DoesNotContain("http", html); // self-contained: no external script, style sheet or font
+        Assert.Equal([Path.Combine(reportDir, "index.html")], Directory.GetFileSystemEntries(reportDir));
+        Assert.Contains("sr eval --model bicubic", html); // provenance: the command
+        Assert.Contains("(none: a built-in method)", html);
         Assert.Empty(Directory.GetFiles(reportDir, "*sr-tmp-*", SearchOption.AllDirectories));
     }
 
@@ -56,7 +59,7 @@ public class EvalReportTests : IDisposable
         var reportDir = Path.Combine(_dir, "report");
         var (code, _, stderr) = CliRunner.Run("eval", "--data", data, "--scale", "2", "--report", reportDir, "--report-images", "1");
         Assert.True(code == 0, stderr);
-        Assert.Equal(3, Directory.GetFiles(Path.Combine(reportDir, "crops")).Length);
+        Assert.Equal(3, Regex.Matches(File.ReadAllText(Path.Combine(reportDir, "index.html")), "src=\"data:image/png").Count);
         var (bad, _, error) = CliRunner.Run("eval", "--data", data, "--scale", "2", "--report", reportDir, "--report-images", "-1");
         Assert.Equal(2, bad);
         Assert.Contains("--report-images", error);

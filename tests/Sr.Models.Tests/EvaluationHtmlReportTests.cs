@@ -17,14 +17,16 @@ public sealed class EvaluationHtmlReportTests : IDisposable
         new("Set5", 2, EvalProtocol.YShave, "bicubic-y", "bicubic", rows);
 
     [Fact]
-    public void Render_has_the_summary_every_row_escaped_and_relative_crop_links()
+    public void Render_has_the_summary_every_row_escaped_and_embedded_crops()
     {
         var report = Report(
             new EvalImageResult("a<b>&c.png", 64, 48, 30.123, 0.9, 0.01),
             new EvalImageResult("plain.png", 64, 48, 32.5, 0.95, 0.02),
             EvalImageResult.Skip("notes.txt", "not an image file"));
-        var crops = new[] { new HtmlReport.Crops("plain.png", "crops/0001-plain-bicubic.png", "crops/0001-plain-output.png", "crops/0001-plain-gt.png", 4, 8, 16) };
-        var html = HtmlReport.Render(report, crops);
+        using var pixel = torch.zeros([2, 2, 3], ScalarType.Byte);
+        var png = HtmlReport.DataUri(ImageFile.Encode(pixel));
+        var crops = new[] { new HtmlReport.Crops("plain.png", png, png, png, 4, 8, 16, 10) };
+        var html = HtmlReport.Render(report, crops, new ReportProvenance("9.8.7", DateTimeOffset.UnixEpoch, "sr eval --x", "m.srm", "ab12"));
         Assert.StartsWith("<!DOCTYPE html>", html);
         Assert.Contains("a&lt;b&gt;&amp;c.png", html);
         Assert.DoesNotContain("a<b>", html);
@@ -33,7 +35,13 @@ public sealed class EvaluationHtmlReportTests : IDisposable
         Assert.Contains(EvalReport.Format((30.123 + 32.5) / 2, 2), html); // the mean over the two measured images: 31.31
         Assert.Contains("31.31", html);
         Assert.Contains("y-shave", html);
-        Assert.Contains("src=\"crops/0001-plain-output.png\"", html);
+        Assert.Contains($"src=\"{png}\" width=\"160\" height=\"160\"", html); // 16 px shown ×10, at its own size
+        Assert.Contains("9.8.7", html);
+        Assert.Contains("1970-01-01 00:00:00", html);
+        Assert.Contains("sr eval --x", html);
+        Assert.Contains("ab12", html);
+        // A crop that is not an embedded PNG would make the page depend on another file: refused.
+        Assert.Throws<ArgumentException>(() => HtmlReport.Render(report, [crops[0] with { Output = "crops/x.png" }]));
         Assert.DoesNotContain("<script", html);
         Assert.DoesNotContain("<link", html);
     }
@@ -69,19 +77,26 @@ public sealed class EvaluationHtmlReportTests : IDisposable
         Assert.Equal(report.Images.Select(i => i.Psnr), seen.Select(s => s.psnr));
         Assert.All(seen, s => Assert.True(s.outputIsBicubic));
 
-        // Only the first image gets crops (maxImages: 1); three square PNGs of the region's size.
+        // Only the first image gets crops (maxImages: 1); three square PNGs of the region's size times the whole zoom factor,
+        // each pixel a zoom×zoom block (nearest neighbour).
         var crops = Assert.Single(page.CropsWritten);
         Assert.Equal("bird.png", crops.Name);
-        foreach (var relative in new[] { crops.Bicubic, crops.Output, crops.GroundTruth })
+        Assert.Equal(HtmlReport.ZoomFor(crops.Size), crops.Zoom);
+        Assert.True(crops.Size * crops.Zoom >= HtmlReport.MinShownSize);
+        foreach (var uri in new[] { crops.Bicubic, crops.Output, crops.GroundTruth })
         {
-            using var png = ImageFile.Read(Path.Combine(page.Directory, relative));
-            Assert.Equal((crops.Size, crops.Size, 3), (png.Height, png.Width, png.Channels));
+            var bytes = Convert.FromBase64String(uri["data:image/png;base64,".Length..]);
+            using var png = ImageFile.Decode(bytes, "crop");
+            Assert.Equal((crops.Size * crops.Zoom, crops.Size * crops.Zoom, 3), (png.Height, png.Width, png.Channels));
+            using var blocks = png.Pixels.narrow(0, 0, crops.Zoom).narrow(1, 0, crops.Zoom).to(ScalarType.Int32);
+            Assert.Equal(0, blocks.sub(blocks.narrow(0, 0, 1).narrow(1, 0, 1)).abs().max().item<int>());
         }
         Assert.False(File.Exists(Path.Combine(page.Directory, HtmlReport.IndexFileName)));
         page.Write(report);
         var html = File.ReadAllText(Path.Combine(page.Directory, HtmlReport.IndexFileName));
         Assert.Contains("head.png", html);
         Assert.Contains(crops.GroundTruth, html);
+        Assert.Single(Directory.GetFileSystemEntries(page.Directory)); // index.html alone: the crops are inside it
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public static class CompareCommand
     public static Command Create()
     {
         var hr = new Argument<string>("hr-image") { Description = "The ground-truth (HR) image; it is degraded with MATLAB bicubic to make the input." };
-        var scale = new Option<int>("--scale", "-s") { Description = "2, 3 or 4.", DefaultValueFactory = _ => 2 };
+        var scale = new Option<int?>("--scale", "-s") { Description = "2, 3 or 4. Default: the scale the model files hold, else 2." };
         var models = new Option<string>("--models") { Description = "Comma-separated methods: bicubic, default, model files (.srm, .zip).", DefaultValueFactory = _ => "bicubic,default" };
         var output = new Option<string>("--output", "-o") { Description = "The PNG to write.", Required = true };
         var cmd = new Command("compare", "Write one PNG comparing methods on an image: input, outputs, ground truth, a zoomed crop, PSNR/SSIM.") { hr, scale, models, output };
@@ -22,14 +22,15 @@ public static class CompareCommand
         return cmd;
     }
 
-    public static int Run(string hrPath, int scale, string modelList, string output)
+    public static int Run(string hrPath, int? requestedScale, string modelList, string output)
     {
+        var names = modelList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ScaleOption.Resolve(requestedScale, names, Console.Error) is not int scale) return 2;
         if (scale is not (2 or 3 or 4))
         {
             Console.Error.WriteLine($"error: --scale must be 2, 3 or 4 (got {scale}).");
             return 2;
         }
-        var names = modelList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (names.Length == 0)
         {
             Console.Error.WriteLine("error: --models is empty; give e.g. bicubic,default.");

@@ -18,16 +18,18 @@ public static class DegradeCommand
         var scale = new Option<int>("--scale", "-s") { Description = "Down-scaling factor (an integer ≥ 1). The HR image is first cropped at the bottom and right to a multiple of it (mod-crop, as the evaluator does).", Required = true };
         var degradation = new Option<string>("--degradation", "-d") { Description = $"How LR is made: {string.Join(", ", Degradations.Examples)} (blur:σ[:k], noise:σ in 0..255, jpeg:q).", DefaultValueFactory = _ => "bicubic" };
         var seed = new Option<long>("--seed") { Description = "Seed of a random degradation (noise); in a folder the i-th file (sorted by name) uses seed + i, as sr eval does.", DefaultValueFactory = _ => 0 };
+        var uint8Matlab = new Option<bool>("--uint8-matlab") { Description = "Round to uint8 after each resize pass, as MATLAB's imresize does on a uint8 image: writes the same LR files as MATLAB (e.g. BasicSR/SwinIR's LR_bicubic). For bicubic, bilinear and nearest." };
         var cmd = new Command("degrade", "Make LR images from HR images with a named degradation (gray stays gray, colour stays colour, alpha is reduced with bicubic).")
         {
-            input, output, scale, degradation, seed,
+            input, output, scale, degradation, seed, uint8Matlab,
         };
         cmd.SetAction((parse, ct) => Task.FromResult(Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(scale), parse.GetValue(degradation)!,
-            parse.GetValue(seed), Console.Out, Console.Error, ct)));
+            parse.GetValue(seed), Console.Out, Console.Error, ct, parse.GetValue(uint8Matlab))));
         return cmd;
     }
 
-    internal static int Run(string input, string output, int scale, string degradationName, long seed, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
+    internal static int Run(string input, string output, int scale, string degradationName, long seed, TextWriter stdout, TextWriter stderr, CancellationToken ct = default,
+        bool uint8Matlab = false)
     {
         if (scale < 1)
         {
@@ -43,6 +45,16 @@ public static class DegradeCommand
         {
             stderr.WriteLine($"error: --degradation: {CliErrors.Describe(e)}");
             return 2;
+        }
+        if (uint8Matlab)
+        {
+            // MATLAB rounds after the vertical and again after the horizontal pass of a uint8 image; only the resize kernels have passes.
+            if (degradation is not ResizeDegradation resize)
+            {
+                stderr.WriteLine($"error: --uint8-matlab applies to the resize degradations (bicubic, bilinear, nearest), not {degradation.Name}.");
+                return 2;
+            }
+            degradation = new ResizeDegradation(resize.Options with { RoundEachPassToUint8 = true, Peak = 1.0 });
         }
         if (!Directory.Exists(input) && !File.Exists(input))
         {

@@ -16,20 +16,22 @@ public static class EvalCommand
     {
         var model = new Option<string>("--model") { Description = "The method: bicubic (bicubic-y, bicubic-rgb), a registered network name or a model file.", DefaultValueFactory = _ => "bicubic" };
         var data = new Option<string>("--data") { Description = "A folder of HR images, or a dataset manifest (data-manifests/NAME.json).", Required = true };
-        var scale = new Option<int>("--scale") { Description = "The upscaling factor (2, 3, 4, …).", Required = true };
+        var scale = new Option<int?>("--scale") { Description = "The upscaling factor (2, 3, 4, …). Default: the scale a model file holds; required for bicubic and default." };
         var protocol = new Option<string>("--protocol") { Description = "y-shave (default; the papers' tables), rgb-shave, ntire-rgb (RGB, shave 6+s), spsr (Y, SSIM with automatic downsampling), btsrn (Y, shave 2 at every scale: BTSRN Table 4).", DefaultValueFactory = _ => "y-shave" };
-        var degradation = new Option<string>("--degradation") { Description = "How LR is made: bicubic (default), bilinear, nearest, bd, blur:σ[:k], noise:σ, jpeg:q, or own (the model's learned down-scaler: rsrnet).", DefaultValueFactory = _ => "bicubic" };
+        var degradation = new Option<string?>("--degradation") { Description = "How LR is made: bicubic (default), bilinear, nearest, bd, blur:σ[:k], noise:σ, jpeg:q, or own (the model's learned down-scaler: rsrnet)." };
+        var lrFolder = new Option<string?>("--lr") { Description = "A folder of pre-made LR images (e.g. MATLAB's uint8 imresize output), used as given instead of degrading HR; paired by name: {stem}x{s} (BasicSR/SwinIR), then the HR's own name." };
+        var lrPattern = new Option<string?>("--lr-pattern") { Description = "With --lr: the LR file name of each HR file, with {stem}, {s} and {index} (1-based, name order; {index:000} pads), e.g. img_{index:000}_SRF_{s}_LR.png (SelfExSR)." };
         var seed = new Option<long>("--seed") { Description = "Seed of a random degradation (noise); image i uses seed + i.", DefaultValueFactory = _ => 0 };
         var dataRoot = new Option<string?>("--data-root") { Description = "Where a manifest's folder lies (default: ../shared/data next to the repository, else the current folder)." };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON here." };
         var csv = new Option<string?>("--csv") { Description = "Write the report as CSV here." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the report as Markdown here." };
-        var htmlReport = new Option<string?>("--report") { Description = "Write a self-contained HTML page into this folder (index.html: summary, per-image table, comparison crops under crops/)." };
+        var htmlReport = new Option<string?>("--report") { Description = "Write one self-contained HTML page into this folder (index.html: provenance, summary, per-image table, comparison crops embedded as data URIs)." };
         var reportImages = new Option<int>("--report-images") { Description = "How many images (the first ones) get comparison crops in --report.", DefaultValueFactory = _ => HtmlReport.DefaultMaxImages };
         var backend = BackendOption.Create();
         var cmd = new Command("eval", "Measure PSNR/SSIM of a method on a folder of HR images under an explicit protocol.")
         {
-            model, data, scale, protocol, degradation, seed, dataRoot, json, csv, markdown, htmlReport, reportImages, backend,
+            model, data, scale, protocol, degradation, lrFolder, lrPattern, seed, dataRoot, json, csv, markdown, htmlReport, reportImages, backend,
         };
         cmd.SetAction(parse =>
         {
@@ -50,10 +52,17 @@ public static class EvalCommand
 
         int Run(ParseResult parse)
         {
-            int s = parse.GetValue(scale);
+            var modelName = parse.GetValue(model)!;
+            // A model file was trained for one scale: that is the default; bicubic and "default" serve every scale, so they need --scale.
+            int s = parse.GetValue(scale) ?? Sr.Models.Upscaling.ModelLoader.ScaleOf(modelName)
+                ?? throw new ArgumentException($"--scale is required with --model {modelName} (it serves every scale); e.g. --scale 2.");
             if (s < 1) throw new ArgumentException($"--scale must be ≥ 1, got {s}.");
             var proto = EvalProtocol.Parse(parse.GetValue(protocol)!);
-            var modelName = parse.GetValue(model)!;
+            var lrDir = parse.GetValue(lrFolder);
+            if (lrDir is null && parse.GetValue(lrPattern) is not null) throw new ArgumentException("--lr-pattern needs --lr <folder of LR images>.");
+            if (lrDir is not null && parse.GetValue(degradation) is { } given)
+                throw new ArgumentException($"--degradation {given} and --lr exclude each other: with --lr the LR images are the given files.");
+            var pairing = lrDir is null ? null : new LrPairing(lrDir, parse.GetValue(lrPattern));
             // Plain "bicubic" means bicubic in the protocol's colour space (on Y for the papers' tables, on RGB for RGB protocols).
             if (string.Equals(modelName, "bicubic", StringComparison.OrdinalIgnoreCase) && proto.ColorSpace == ColorSpace.Rgb) modelName = "bicubic-rgb";
             var method = BackendOption.Parse(parse.GetValue(backend)) == InferenceBackend.Onnx
@@ -64,7 +73,7 @@ public static class EvalCommand
             var page = parse.GetValue(htmlReport) is { } reportDir ? new HtmlReport(reportDir, cropImages) : null;
             // The page's crops come from the evaluation itself (no second run of the method).
             // "own": the model's learned down-scaler makes the LR (RSRNet's protocol), instead of a fixed degradation.
-            var degradationName = parse.GetValue(degradation)!;
+            var degradationName = parse.GetValue(degradation) ?? "bicubic";
             IDegradation lrFrom = string.Equals(degradationName, "own", StringComparison.OrdinalIgnoreCase)
                 ? new LearnedReduction((method as NetworkSuperResolver)?.Network
                     ?? throw new ArgumentException($"--degradation own needs a network model with a learned down-scaler (rsrnet), not '{modelName}'."))
@@ -79,7 +88,12 @@ public static class EvalCommand
                 var progress = new ConsoleProgress();
                 var source = parse.GetValue(data)!;
                 EvalReport report;
-                if (source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(source))
+                if (pairing is not null)
+                {
+                    if (!Directory.Exists(source)) throw new ArgumentException($"--lr pairs with a folder of HR images; {source} is not a folder.");
+                    report = evaluator.EvaluateFolderWithLr(source, pairing, method, s, progress: progress, cancellationToken: cts.Token);
+                }
+                else if (source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(source))
                 {
                     var manifest = DatasetManifest.Load(source);
                     report = evaluator.EvaluateManifest(manifest, parse.GetValue(dataRoot) ?? DefaultDataRoot(), method, s, progress, cts.Token);
@@ -98,8 +112,8 @@ public static class EvalCommand
                 if (parse.GetValue(markdown) is { } m) report.SaveMarkdown(m);
                 if (page is not null)
                 {
-                    page.Write(report);
-                    Console.Error.WriteLine($"report: {Path.Combine(page.Directory, HtmlReport.IndexFileName)} ({page.CropsWritten.Count} images with crops)");
+                    page.Write(report, Provenance(parse, modelName, s));
+                    Console.Error.WriteLine($"report: {Path.Combine(page.Directory, HtmlReport.IndexFileName)} ({page.CropsWritten.Count} images with crops, embedded)");
                 }
                 return report.MeasuredCount > 0 ? 0 : 3;
             }
@@ -116,6 +130,16 @@ public static class EvalCommand
         if (!string.Equals(modelName, Sr.Models.Upscaling.DefaultModel.Name, StringComparison.OrdinalIgnoreCase) && !File.Exists(modelName))
             throw new ArgumentException($"--backend onnx runs trained networks ('default' or a model file), not '{modelName}'.");
         return Sr.Models.Upscaling.ModelLoader.Load(modelName, scale, new InferenceOptions { Backend = InferenceBackend.Onnx });
+    }
+
+    /// <summary>The report's provenance: this command line, and the SHA-256 of the model file ("default": of its file at this scale).</summary>
+    private static ReportProvenance Provenance(ParseResult parse, string modelName, int scale)
+    {
+        static string Quote(string t) => t.Length > 0 && t.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? t : "'" + t.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        var command = "sr " + string.Join(" ", parse.Tokens.Select(t => Quote(t.Value)));
+        string? file = string.Equals(modelName, Sr.Models.Upscaling.DefaultModel.Name, StringComparison.OrdinalIgnoreCase) ? Sr.Models.Upscaling.DefaultModel.PathFor(scale)
+            : File.Exists(modelName) ? modelName : null;
+        return ReportProvenance.Now(command, file is null ? modelName : $"{modelName} ({Path.GetFullPath(file)})", file is null ? null : Sr.Models.Upscaling.ModelFileInfo.HashFile(file));
     }
 
     private static string DefaultDataRoot()

@@ -77,6 +77,14 @@ internal static class StructureTraining
 
         var train = StructureLearning.ReadFolder(a.Data);
         var heldOut = a.Val is null ? [] : StructureLearning.ReadFolder(a.Val).Take(a.ValImages).ToList();
+        // The paper's 400 px patches fit no BSD200/T91 image: say which --patch would work instead of failing deep inside.
+        if (train.Count > 0 && !train.Any(i => i.size(1) >= options.PatchSize && i.size(2) >= options.PatchSize))
+        {
+            long side = train.Max(i => Math.Min(i.size(1), i.size(2)));
+            stderr.WriteLine($"error: {a.Data}: no training image is at least {options.PatchSize}×{options.PatchSize} (the patch size{(a.Patch is null ? " of the paper" : "")}); " +
+                $"the largest fits {side}×{side} patches: add --patch {Math.Min(96, side)} (or any size up to {side}).");
+            return TrainCommand.ExitUsage;
+        }
         try
         {
             stdout.WriteLine($"training {name} ({options.Task}{(task == StructureLearningTask.ContrastivePrediction ? $", {options.Sampling} sampling, τ {options.Tau:G}" : "")}) on {train.Count} images of {a.Data}: " +

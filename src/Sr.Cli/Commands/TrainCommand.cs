@@ -36,9 +36,9 @@ public static class TrainCommand
         var model = new Option<string?>("--model", "-m") { Description = "Registered network to train (see `sr models`)." };
         var scale = new Option<int?>("--scale", "-s") { Description = "Upscaling factor (2, 3 or 4). Default 2." };
         var data = new Option<string?>("--data") { Description = "Folder of HR training images (e.g. ../shared/data/T91)." };
-        var val = new Option<string?>("--val") { Description = "Folder of validation images (the first --val-images of them, sorted by name)." };
-        var valImages = new Option<int>("--val-images") { Description = "How many validation images to use.", DefaultValueFactory = _ => 5 };
-        var validateEvery = new Option<int>("--validate-every") { Description = "Validate every N steps (and at the end).", DefaultValueFactory = _ => 200 };
+        var val = new Option<string?>("--val") { Description = "Folder of validation images (the first --val-images of them, sorted by name). On --resume: the checkpoint's unless given." };
+        var valImages = new Option<int>("--val-images") { Description = "How many validation images to use. On --resume: the checkpoint's.", DefaultValueFactory = _ => 5 };
+        var validateEvery = new Option<int>("--validate-every") { Description = "Validate every N steps (and at the end). On --resume: the checkpoint's unless given.", DefaultValueFactory = _ => 200 };
         var minutes = new Option<double?>("--minutes") { Description = "Wall-clock budget in minutes (validation and checkpoints included)." };
         var steps = new Option<long?>("--steps") { Description = "Stop after this many steps in total (counting steps before a resume). Without --minutes/--steps: the paper's step count." };
         var batch = new Option<int?>("--batch") { Description = "Batch size (default: the paper's)." };
@@ -64,7 +64,8 @@ public static class TrainCommand
             var a = new Arguments(parse.GetValue(model), parse.GetValue(scale), parse.GetValue(data), parse.GetValue(val), parse.GetValue(valImages),
                 parse.GetValue(validateEvery), parse.GetValue(minutes), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(patch),
                 parse.GetValue(lr), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(degradation), parse.GetValue(options),
-                parse.GetValue(redegrade), parse.GetValue(output)) { Init = parse.GetValue(init), Snapshots = parse.GetValue(snapshots), Spsr = parse.GetValue(spsr), Boundaries = parse.GetValue(boundaries), CheckpointEvery = parse.GetValue(checkpointEvery) };
+                parse.GetValue(redegrade), parse.GetValue(output)) { Init = parse.GetValue(init), Snapshots = parse.GetValue(snapshots), Spsr = parse.GetValue(spsr), Boundaries = parse.GetValue(boundaries), CheckpointEvery = parse.GetValue(checkpointEvery),
+                ValImagesGiven = parse.GetResult(valImages) is { Implicit: false }, ValidateEveryGiven = parse.GetResult(validateEvery) is { Implicit: false } };
             return Run(a, models, degradations, Console.Out, Console.Error);
         });
         return cmd;
@@ -87,6 +88,12 @@ public static class TrainCommand
 
         /// <summary>How often the checkpoint is written: "N" steps or "Nm" minutes (null = every 2 minutes).</summary>
         public string? CheckpointEvery { get; init; }
+
+        /// <summary>Whether --val-images was on the command line (else a resumed run takes the checkpoint's).</summary>
+        public bool ValImagesGiven { get; init; }
+
+        /// <summary>Whether --validate-every was on the command line (else a resumed run takes the checkpoint's).</summary>
+        public bool ValidateEveryGiven { get; init; }
     }
 
     /// <summary>
@@ -302,7 +309,17 @@ public static class TrainCommand
                 BoundaryFolder = boundaryFolder,
             });
         foreach (var skipped in sampler.Skipped) stderr.WriteLine($"warning: skipped {skipped}");
-        using var validation = a.Val is null ? null : ValidationSet.FromFolder(a.Val, s, degradation, a.ValImages);
+        // Validation is part of the run's record, not of its arithmetic (it changes no weight): a resumed run keeps the
+        // checkpoint's folder, image count and period unless told otherwise, so its curves go on where they stopped.
+        var valFolder = a.Val ?? (Stored("val") is { Length: > 0 } storedVal ? storedVal : null);
+        int valCount = !a.ValImagesGiven && Stored("val_images") is { } storedCount ? ParseInt(storedCount) : a.ValImages;
+        int validatePeriod = !a.ValidateEveryGiven && Stored("validate_every") is { } storedEvery ? ParseInt(storedEvery) : a.ValidateEvery;
+        if (a.Resume is not null && a.Val is null && valFolder is not null && !Directory.Exists(valFolder))
+        {
+            stderr.WriteLine($"warning: the checkpoint's validation folder {valFolder} is gone: the resumed run does not validate (give --val <folder>).");
+            valFolder = null;
+        }
+        using var validation = valFolder is null ? null : ValidationSet.FromFolder(valFolder, s, degradation, valCount);
 
         var metadata = new Dictionary<string, string>
         {
@@ -316,6 +333,9 @@ public static class TrainCommand
             ["lr"] = recipe.LearningRate.ToString("R", CultureInfo.InvariantCulture),
             ["lr_multipliers"] = recipe.LearningRateMultipliers is { Count: > 0 } lm ? JsonSerializer.Serialize(lm) : "",
             ["boundaries"] = boundaryFolder ?? "",
+            ["val"] = valFolder is null ? "" : Path.GetFullPath(valFolder),
+            ["val_images"] = valCount.ToString(CultureInfo.InvariantCulture),
+            ["validate_every"] = validatePeriod.ToString(CultureInfo.InvariantCulture),
         };
         if (isSpsr) metadata["spsr"] = spsrJson;
         if (a.Init is not null) metadata["init"] = Path.GetFullPath(a.Init);
@@ -327,7 +347,7 @@ public static class TrainCommand
             MaxSteps = maxSteps,
             MaxDuration = a.Minutes is double m ? TimeSpan.FromMinutes(m) : null,
             Seed = seedValue,
-            ValidateEvery = validation is null ? 0 : a.ValidateEvery,
+            ValidateEvery = validation is null ? 0 : validatePeriod,
             Validate = validation is null ? null : validation.Evaluate,
             CheckpointPath = checkpointPath,
             CheckpointEvery = checkpointPeriod.Steps,

@@ -15,7 +15,7 @@ public static class UpscaleCommand
     {
         var input = new Argument<string>("input") { Description = "An image file, or a folder of images." };
         var output = new Option<string>("--output", "-o") { Description = "The output PNG (for a file) or folder (for a folder).", Required = true };
-        var scale = new Option<int>("--scale", "-s") { Description = "Upscaling factor: 2, 3 or 4.", DefaultValueFactory = _ => 2 };
+        var scale = new Option<int?>("--scale", "-s") { Description = "Upscaling factor: 2, 3 or 4. Default: the scale a model file holds, else 2." };
         var model = new Option<string>("--model", "-m") { Description = "'default' (the shipped model), a model file (.srm, .onnx, .zip) or 'bicubic'.", DefaultValueFactory = _ => DefaultModel.Name };
         var tile = new Option<int>("--tile") { Description = "Process in LR tiles of this size (same result). 0 = automatic: the whole image when it fits in the memory budget, else tiles that do.", DefaultValueFactory = _ => 0 };
         var budget = new Option<int>("--memory-budget") { Description = $"Tensor memory one upscale may use, in MiB (default: {MemoryBudget.EnvironmentVariable}, else 1/32 of the machine's memory). Larger images are tiled; the pixels do not change." };
@@ -36,8 +36,9 @@ public static class UpscaleCommand
     /// </summary>
     public const long DefaultMaxPixels = 4096L * 4096;
 
-    public static int Run(string input, string output, int scale, string modelSpec, InferenceOptions options, CancellationToken ct = default, long maxPixels = DefaultMaxPixels)
+    public static int Run(string input, string output, int? requestedScale, string modelSpec, InferenceOptions options, CancellationToken ct = default, long maxPixels = DefaultMaxPixels)
     {
+        if (ScaleOption.Resolve(requestedScale, modelSpec, Console.Error) is not int scale) return 2;
         if (maxPixels <= 0)
         {
             Console.Error.WriteLine($"error: --max-pixels must be positive (got {maxPixels}).");

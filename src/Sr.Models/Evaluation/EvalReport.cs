@@ -15,6 +15,9 @@ public sealed record EvalReport(string Dataset, int Scale, EvalProtocol Protocol
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>The folder of pre-made LR files the evaluation used (<c>sr eval --lr</c>); null when LR was made by <see cref="Degradation"/>.</summary>
+    public string? LrFolder { get; init; }
+
     public IEnumerable<EvalImageResult> Measured => Images.Where(i => i.IsMeasured);
     public int MeasuredCount => Measured.Count();
     public double MeanPsnr => MeasuredCount == 0 ? double.NaN : Measured.Average(i => i.Psnr);
@@ -52,7 +55,7 @@ public sealed record EvalReport(string Dataset, int Scale, EvalProtocol Protocol
     }
 
     /// <summary>
-    /// <c>{"dataset","scale","protocol","mean":{"psnr","ssim"},"images":[...]}</c> plus the protocol's definition, the method,
+    /// <c>{"dataset","scale","protocol","mean":{"psnr","ssim"},"images":[...]}</c> (camelCase keys, as every `sr --json` output) plus the protocol's definition, the method,
     /// the degradation and the skipped files. +∞ is written as the string "Infinity" and a missing value as null
     /// (System.Text.Json reads "Infinity" back with JsonNumberHandling.AllowNamedFloatingPointLiterals).
     /// </summary>
@@ -65,16 +68,17 @@ public sealed record EvalReport(string Dataset, int Scale, EvalProtocol Protocol
             w.WriteString("dataset", Dataset);
             w.WriteNumber("scale", Scale);
             w.WriteString("protocol", Protocol.Name);
-            w.WriteStartObject("protocol_definition");
-            w.WriteString("color_space", Protocol.ColorSpace == ColorSpace.Y ? "y" : "rgb");
+            w.WriteStartObject("protocolDefinition");
+            w.WriteString("colorSpace", Protocol.ColorSpace == ColorSpace.Y ? "y" : "rgb");
             w.WriteString("shave", Protocol.ShaveRule);
-            w.WriteNumber("shave_pixels", Protocol.ShaveFor(Scale));
+            w.WriteNumber("shavePixels", Protocol.ShaveFor(Scale));
             w.WriteString("ssim", Protocol.Ssim == Metrics.SsimVariant.Standard ? "standard" : "auto-downsample");
-            w.WriteBoolean("round_output", Protocol.RoundOutput);
-            w.WriteBoolean("round_y", Protocol.RoundY);
+            w.WriteBoolean("roundOutput", Protocol.RoundOutput);
+            w.WriteBoolean("roundY", Protocol.RoundY);
             w.WriteEndObject();
             w.WriteString("method", Method);
             w.WriteString("degradation", Degradation);
+            if (LrFolder is not null) w.WriteString("lrFolder", LrFolder);
             w.WriteStartObject("mean");
             Number(w, "psnr", MeanPsnr);
             Number(w, "ssim", MeanSsim);

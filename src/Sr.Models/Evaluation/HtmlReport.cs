@@ -9,24 +9,28 @@ using Sr.Torch.io;
 namespace Sr.Models.Evaluation;
 
 /// <summary>
-/// An evaluation as a small self-contained web page (`sr eval --report DIR`): DIR/index.html with the summary, the
-/// per-image table and, for the first <see cref="MaxImages"/> images, comparison crops (bicubic, the method, the ground
-/// truth) written as PNGs under DIR/crops/ and linked relatively. No script, no external style sheet or font: it opens
-/// from the disk in any browser. Feed it through <see cref="SrEvaluator.ImageObserver"/> (<c>ImageObserver = report.Add</c>),
-/// then call <see cref="Write"/> with the finished <see cref="EvalReport"/>.
+/// An evaluation as one self-contained web page (`sr eval --report DIR` writes DIR/index.html): a provenance block (SrMlNet
+/// version, date, command, model SHA-256, protocol), the summary, the per-image table and, for the first
+/// <see cref="MaxImages"/> images, comparison crops (bicubic, the method, the ground truth) embedded as PNG data URIs. No
+/// script, no external style sheet, font or image: the one file can be mailed, archived or opened from the disk anywhere.
+/// Feed it through <see cref="SrEvaluator.ImageObserver"/> (<c>ImageObserver = report.Add</c>), then call
+/// <see cref="Write(EvalReport, ReportProvenance?)"/> with the finished <see cref="EvalReport"/>.
 /// </summary>
 /// <remarks>
-/// Every file is written temp + rename, and index.html last: a run that fails half-way leaves at most some crops, never a
-/// half-written page (nor a new page that links to missing crops). The crop is the square where the method's output and
-/// bicubic differ most — where the method does its work — found as <see cref="ComparisonPicture"/> finds its zoom.
+/// The page is written temp + rename: a run that fails half-way leaves no half-written page. The crop is the square where the
+/// method's output and bicubic differ most — where the method does its work — found as <see cref="ComparisonPicture"/> finds
+/// its zoom. Crops are enlarged by a whole factor with nearest neighbour in the PNG itself and shown at their own size, so no
+/// browser resamples (blurs) them: every pixel on the screen is a pixel of the result.
 /// </remarks>
 public sealed class HtmlReport
 {
     public const string IndexFileName = "index.html";
-    public const string CropsFolderName = "crops";
 
     /// <summary>Crops are kept for this many images by default (so a set of ≤ 20 images shows all of them).</summary>
     public const int DefaultMaxImages = 20;
+
+    /// <summary>Crops are enlarged (by a whole factor) to at least this many pixels a side.</summary>
+    public const int MinShownSize = 160;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private readonly List<Crops> _crops = [];
@@ -39,52 +43,62 @@ public sealed class HtmlReport
         MaxImages = maxImages;
     }
 
-    /// <summary>The folder that receives index.html and crops/.</summary>
+    /// <summary>The folder that receives index.html.</summary>
     public string Directory { get; }
 
     /// <summary>How many images (the first ones evaluated) get comparison crops; 0 = none.</summary>
     public int MaxImages { get; }
 
-    /// <summary>The crops written so far, in evaluation order.</summary>
+    /// <summary>The crops kept so far, in evaluation order.</summary>
     public IReadOnlyList<Crops> CropsWritten => _crops;
 
-    /// <summary>One image's comparison crops: paths relative to <see cref="Directory"/>, and the HR window (left, top, size).</summary>
-    public sealed record Crops(string Name, string Bicubic, string Output, string GroundTruth, int Left, int Top, int Size);
+    /// <summary>
+    /// One image's comparison crops as <c>data:image/png;base64,…</c> URIs, the HR window (left, top, size) and the whole
+    /// factor <paramref name="Zoom"/> by which the PNGs are enlarged (nearest neighbour).
+    /// </summary>
+    public sealed record Crops(string Name, string Bicubic, string Output, string GroundTruth, int Left, int Top, int Size, int Zoom = 1);
 
-    /// <summary>Writes the crops of <paramref name="image"/> while fewer than <see cref="MaxImages"/> images have them.</summary>
+    /// <summary>The whole factor that makes a crop of <paramref name="size"/> pixels at least <see cref="MinShownSize"/> wide.</summary>
+    public static int ZoomFor(int size) => Math.Max(1, (MinShownSize + size - 1) / Math.Max(1, size));
+
+    /// <summary>Keeps the crops of <paramref name="image"/> while fewer than <see cref="MaxImages"/> images have them.</summary>
     public void Add(EvaluatedImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (_crops.Count >= MaxImages) return;
         using var scope = torch.NewDisposeScope();
         var (top, left, size) = ComparisonPicture.MostDifferentRegion([image.Bicubic, image.Output], image.GroundTruth);
-        string stem = $"{image.Index:D4}-{SafeFileStem(image.Name)}";
-        var folder = Path.Combine(Directory, CropsFolderName);
-        System.IO.Directory.CreateDirectory(folder);
-        string Save(Tensor picture, string kind)
+        int zoom = ZoomFor(size);
+        string Encode(Tensor picture)
         {
-            var file = $"{stem}-{kind}.png";
-            ImageFile.Write(Path.Combine(folder, file), ImageTensor.ToHwcUint8(picture.narrow(2, top, size).narrow(3, left, size)));
-            return CropsFolderName + "/" + file;
+            var region = picture.narrow(2, top, size).narrow(3, left, size);
+            // Nearest neighbour by a whole factor: each pixel becomes a zoom×zoom block, exactly.
+            var enlarged = torch.nn.functional.interpolate(region, size: [size * zoom, size * zoom], mode: torch.nn.InterpolationMode.Nearest);
+            return DataUri(ImageFile.Encode(ImageTensor.ToHwcUint8(enlarged)));
         }
-        _crops.Add(new Crops(image.Name, Save(image.Bicubic, "bicubic"), Save(image.Output, "output"), Save(image.GroundTruth, "gt"), left, top, size));
+        _crops.Add(new Crops(image.Name, Encode(image.Bicubic), Encode(image.Output), Encode(image.GroundTruth), left, top, size, zoom));
     }
 
-    /// <summary>Writes index.html for <paramref name="report"/> (temp + rename) with the crops added so far.</summary>
-    public void Write(EvalReport report)
+    /// <summary>A PNG's bytes as a data URI.</summary>
+    public static string DataUri(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
+
+    /// <summary>Writes index.html for <paramref name="report"/> (temp + rename) with the crops kept so far.</summary>
+    public void Write(EvalReport report, ReportProvenance? provenance = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         System.IO.Directory.CreateDirectory(Directory);
-        AtomicFile.WriteAllBytes(Path.Combine(Directory, IndexFileName), Encoding.UTF8.GetBytes(Render(report, _crops)));
+        AtomicFile.WriteAllBytes(Path.Combine(Directory, IndexFileName), Encoding.UTF8.GetBytes(Render(report, _crops, provenance)));
     }
 
     /// <summary>The page: summary, per-image table, comparison crops (linked by their relative paths). Every text from a file or name is HTML-escaped.</summary>
-    public static string Render(EvalReport report, IReadOnlyList<Crops> crops)
+    public static string Render(EvalReport report, IReadOnlyList<Crops> crops, ReportProvenance? provenance = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(crops);
         static string H(string? s) => WebUtility.HtmlEncode(s ?? "");
-        static string Link(string relative) => H(string.Join("/", relative.Split('/').Select(Uri.EscapeDataString)));
+        // Only our own data URIs go into src: anything else would make the page depend on another file.
+        static string Source(string uri) => uri.StartsWith("data:image/png;base64,", StringComparison.Ordinal)
+            ? uri : throw new ArgumentException($"a crop must be a PNG data URI, not '{(uri.Length > 40 ? uri[..40] + "…" : uri)}'", nameof(crops));
         string title = $"{report.Method} on {report.Dataset} ×{report.Scale}";
         var sb = new StringBuilder();
         sb.AppendLine("<!DOCTYPE html>");
@@ -94,12 +108,25 @@ public sealed class HtmlReport
         sb.AppendLine("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}");
         sb.AppendLine("th,td{border:1px solid #ccc;padding:.25em .6em}td.n{text-align:right;font-variant-numeric:tabular-nums}");
         sb.AppendLine("tr.mean td{font-weight:bold}figure{display:inline-block;margin:.4em;text-align:center}");
-        sb.AppendLine("figure img{width:192px;height:192px;image-rendering:pixelated;border:1px solid #999}figcaption{font-size:.85em}");
+        sb.AppendLine("figure img{image-rendering:pixelated;border:1px solid #999}figcaption{font-size:.85em}");
+        sb.AppendLine("table.provenance td{font-family:monospace;font-size:.9em;word-break:break-all}");
         sb.AppendLine(".cmp{margin:1.2em 0}.cmp h3{margin:.2em 0;font-size:1em}");
         sb.AppendLine("</style></head><body>");
         sb.AppendLine(Inv, $"<h1>{H(title)}</h1>");
-        sb.AppendLine("<table class=\"summary\">");
         void Row(string key, string value) => sb.AppendLine(Inv, $"<tr><th>{H(key)}</th><td>{H(value)}</td></tr>");
+        var p = provenance ?? ReportProvenance.Now(null, null);
+        sb.AppendLine("<h2>Provenance</h2>");
+        sb.AppendLine("<table class=\"provenance\">");
+        Row("SrMlNet", p.Version);
+        Row("Date (UTC)", p.Date.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Inv));
+        Row("Command", p.Command ?? "(not recorded)");
+        Row("Model", p.Model ?? report.Method);
+        Row("Model SHA-256", p.ModelSha256 ?? "(none: a built-in method)");
+        Row("Protocol", $"{report.Protocol.Name} ({report.Protocol.Describe()})");
+        if (report.LrFolder is { } lrFolder) Row("LR images", lrFolder);
+        sb.AppendLine("</table>");
+        sb.AppendLine("<h2>Summary</h2>");
+        sb.AppendLine("<table class=\"summary\">");
         Row("Method", report.Method);
         Row("Data", report.Dataset);
         Row("Scale", $"×{report.Scale}");
@@ -125,22 +152,23 @@ public sealed class HtmlReport
         {
             sb.AppendLine("<h2>Comparison crops</h2>");
             string which = crops.Count == report.MeasuredCount ? "each image" : $"the first {crops.Count} images";
-            sb.AppendLine(Inv, $"<p>For {which}: the square where the method and bicubic differ most, enlarged (nearest neighbour). A Y-channel method is shown in colour with bicubic Cb/Cr.</p>");
+            sb.AppendLine(Inv, $"<p>For {which}: the square where the method and bicubic differ most, enlarged by a whole factor (nearest neighbour). A Y-channel method is shown in colour with bicubic Cb/Cr.</p>");
             var rows = report.Images.ToDictionary(i => i.Name, StringComparer.Ordinal);
             foreach (var c in crops)
             {
                 string score = rows.TryGetValue(c.Name, out var r) ? $" — {EvalReport.Format(r.Psnr, 2)} dB / {EvalReport.Format(r.Ssim, 4)}" : "";
                 sb.AppendLine("<div class=\"cmp\">");
-                sb.AppendLine(Inv, $"<h3>{H(c.Name)}{H(score)} <small>(crop {c.Size}×{c.Size} at x={c.Left}, y={c.Top})</small></h3>");
-                foreach (var (path, caption) in new[] { (c.Bicubic, $"bicubic (LR ×{report.Scale})"), (c.Output, report.Method), (c.GroundTruth, "ground truth") })
+                sb.AppendLine(Inv, $"<h3>{H(c.Name)}{H(score)} <small>(crop {c.Size}×{c.Size} px at x={c.Left}, y={c.Top}, shown ×{c.Zoom})</small></h3>");
+                int shown = c.Size * c.Zoom;
+                foreach (var (uri, caption) in new[] { (c.Bicubic, $"bicubic (LR ×{report.Scale})"), (c.Output, report.Method), (c.GroundTruth, "ground truth") })
                 {
                     string alt = H(c.Name + ": " + caption);
-                    sb.AppendLine("<figure><img src=\"" + Link(path) + "\" alt=\"" + alt + "\"><figcaption>" + H(caption) + "</figcaption></figure>");
+                    sb.AppendLine(Inv, $"<figure><img src=\"{Source(uri)}\" width=\"{shown}\" height=\"{shown}\" alt=\"{alt}\"><figcaption>{H(caption)}</figcaption></figure>");
                 }
                 sb.AppendLine("</div>");
             }
         }
-        sb.AppendLine("<p><small>Written by SrMlNet <code>sr eval --report</code>.</small></p>");
+        sb.AppendLine(Inv, $"<p><small>Written by SrMlNet {H(p.Version)} <code>sr eval --report</code>.</small></p>");
         sb.AppendLine("</body></html>");
         return sb.ToString();
     }

@@ -55,32 +55,53 @@ public sealed class SrEvaluator
     /// </summary>
     public ImageScore EvaluateImage(Tensor hr, ISuperResolver method, int scale, long seed = 0) => EvaluateImage(hr, method, scale, seed, "image", 0);
 
-    private ImageScore EvaluateImage(Tensor hr, ISuperResolver method, int scale, long seed, string name, int index)
+    /// <summary>
+    /// Upscales a given LR image (a pre-made LR file, e.g. MATLAB's uint8 <c>imresize</c> output) and measures it against
+    /// <paramref name="hr"/>: both 1×C×H×W on uint8 levels in [0,1]; the LR must be the mod-cropped HR's size divided by the
+    /// scale. The LR is used as given: a Y method gets its rounded Y (as MATLAB's rgb2ycbcr on uint8), an RGB method its RGB.
+    /// </summary>
+    public ImageScore EvaluateImage(Tensor hr, Tensor lr, ISuperResolver method, int scale) => EvaluateImage(hr, method, scale, 0, "image", 0, lr);
+
+    private ImageScore EvaluateImage(Tensor hr, ISuperResolver method, int scale, long seed, string name, int index, Tensor? givenLr = null)
     {
         ArgumentNullException.ThrowIfNull(hr);
         ArgumentNullException.ThrowIfNull(method);
         CheckScale(method, scale);
         CheckImage(hr, nameof(hr));
+        if (givenLr is not null) CheckImage(givenLr, "lr");
         using var scope = torch.NewDisposeScope();
         var hr255 = ImageTensor.ModCrop(hr, scale).to(ScalarType.Float64).mul(255).round(); // exact uint8 levels
         bool gray = hr255.shape[1] == 1;
-        Tensor input = method.ColorSpace == ColorSpace.Y
-            ? (gray ? hr255 : ColorConversion.RgbToY(hr255, Protocol.RoundY, peak: 255))
-            : (gray ? hr255.expand(1, 3, hr255.shape[2], hr255.shape[3]) : hr255);
-        var lr = Degradation.Apply(input.div(255).to(ScalarType.Float32), scale, seed);
+        Tensor ToInput(Tensor x255, bool isGray) => method.ColorSpace == ColorSpace.Y
+            ? (isGray ? x255 : ColorConversion.RgbToY(x255, Protocol.RoundY, peak: 255))
+            : (isGray ? x255.expand(1, 3, x255.shape[2], x255.shape[3]) : x255);
+        Tensor? lr255 = null;
+        if (givenLr is not null)
+        {
+            lr255 = givenLr.to(ScalarType.Float64).mul(255).round();
+            if (lr255.shape[2] * scale != hr255.shape[2] || lr255.shape[3] * scale != hr255.shape[3])
+                throw new ArgumentException($"the LR image is {lr255.shape[3]}×{lr255.shape[2]}, but the HR image (mod-cropped to ×{scale}) is {hr255.shape[3]}×{hr255.shape[2]}: " +
+                    $"the LR must be {hr255.shape[3] / scale}×{hr255.shape[2] / scale} (is it the LR of another scale or image?)");
+            // A gray HR with an RGB LR file (or the reverse): compare like with like.
+            if (gray && lr255.shape[1] == 3) lr255 = ColorConversion.RgbToY(lr255, Protocol.RoundY, peak: 255);
+            else if (!gray && lr255.shape[1] == 1) lr255 = lr255.expand(1, 3, lr255.shape[2], lr255.shape[3]);
+        }
+        var lr = lr255 is null
+            ? Degradation.Apply(ToInput(hr255, gray).div(255).to(ScalarType.Float32), scale, seed)
+            : ToInput(lr255, gray).div(255).to(ScalarType.Float32);
         var sw = Stopwatch.StartNew();
         var sr = method.Upscale(lr, scale);
         sw.Stop();
         CheckOutput(sr, lr, scale, method);
         var sr255 = Output255(sr);
         if (method.ColorSpace == ColorSpace.Y && Protocol.ColorSpace == ColorSpace.Rgb && !gray)
-            sr255 = RecombineChroma(hr255, sr255, scale, seed);
+            sr255 = RecombineChroma(hr255, sr255, scale, seed, lr255);
         var (psnr, ssim) = Score(hr255, sr255, scale);
         if (ImageObserver is { } observe)
         {
             var bicubic = Output255(MatlabResize.Upscale(lr, scale));
-            observe(new EvaluatedImage(name, index, hr255.div(255).to(ScalarType.Float32), AsShown(bicubic, hr255, scale, seed),
-                AsShown(sr255, hr255, scale, seed), psnr, ssim));
+            observe(new EvaluatedImage(name, index, hr255.div(255).to(ScalarType.Float32), AsShown(bicubic, hr255, scale, seed, lr255),
+                AsShown(sr255, hr255, scale, seed, lr255), psnr, ssim));
         }
         return new ImageScore(psnr, ssim, sw.Elapsed.TotalSeconds);
     }
@@ -170,18 +191,93 @@ public sealed class SrEvaluator
         for (int i = 0; i < files.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var row = EvaluateFile(files[i], method, scale, Seed + i, i);
+            var row = EvaluateFile(files[i], null, method, scale, Seed + i, i);
             rows.Add(row);
             progress?.Report(new EvalProgress(i + 1, files.Count, row));
         }
         return new EvalReport(dataset, scale, Protocol, method.Name, Degradation.Name, rows);
     }
 
-    private EvalImageResult EvaluateFile(string path, ISuperResolver method, int scale, long seed, int index)
+    /// <summary>
+    /// Evaluates HR images against pre-made LR files, paired by <paramref name="pairing"/> (see <see cref="LrPairing"/>): the
+    /// LR is used as given, no degradation is applied. An HR file without its LR file is a skipped row naming the file looked for.
+    /// </summary>
+    public EvalReport EvaluateFolderWithLr(string hrFolder, LrPairing pairing, ISuperResolver method, int scale, string? dataset = null,
+        IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hrFolder);
+        ArgumentNullException.ThrowIfNull(pairing);
+        ArgumentNullException.ThrowIfNull(method);
+        if (!Directory.Exists(hrFolder)) throw new DirectoryNotFoundException($"{hrFolder}: no such folder.");
+        CheckScale(method, scale);
+        var files = Directory.GetFiles(hrFolder)
+            .Where(f => !Path.GetFileName(f).StartsWith('.') && ImageExtensions.Contains(Path.GetExtension(f)))
+            .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+            .ToList();
+        var rows = new List<EvalImageResult>();
+        for (int i = 0; i < files.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var lr = pairing.Find(files[i], i, scale);
+            var row = lr.Path is null
+                ? EvalImageResult.Skip(Path.GetFileName(files[i]), $"no LR file {lr.LookedFor} in {pairing.Folder}")
+                : EvaluateFile(files[i], lr.Path, method, scale, Seed + i, i);
+            rows.Add(row);
+            progress?.Report(new EvalProgress(i + 1, files.Count, row));
+        }
+        return new EvalReport(dataset ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(hrFolder))), scale, Protocol, method.Name,
+            "given LR files", rows) { LrFolder = Path.GetFullPath(pairing.Folder) };
+    }
+
+    /// <summary>Reads one file as 1×C×H×W on uint8 levels (alpha dropped), or the reason it cannot be used.</summary>
+    private static (ConvertedImage? image, string? problem) ReadImage(string path)
+    {
+        try
+        {
+            using var decoded = ImageFile.Read(path);
+            return (ImageTensor.FromDecoded(decoded, AlphaHandling.Drop, ScalarType.Float32), null);
+        }
+        catch (ImageFormatException e)
+        {
+            return (null, e.Problem);
+        }
+    }
+
+    private EvalImageResult EvaluateFile(string path, string? lrPath, ISuperResolver method, int scale, long seed, int index)
     {
         string name = Path.GetFileName(path);
         if (!ImageExtensions.Contains(Path.GetExtension(path)))
             return EvalImageResult.Skip(name, $"not an image file (extension '{Path.GetExtension(path)}')");
+        if (lrPath is not null)
+        {
+            var (hrImage, hrProblem) = ReadImage(path);
+            if (hrImage is null) return EvalImageResult.Skip(name, hrProblem!);
+            using (hrImage)
+            {
+                var (lrImage, lrProblem) = ReadImage(lrPath);
+                if (lrImage is null) return EvalImageResult.Skip(name, $"LR file {lrPath}: {lrProblem}", hrImage.Width, hrImage.Height);
+                using (lrImage)
+                {
+                    int hw = hrImage.Width, hh = hrImage.Height;
+                    int minSide = 2 * Protocol.ShaveFor(scale) + Ssim.WindowSize;
+                    if (hh - hh % scale < minSide || hw - hw % scale < minSide)
+                        return EvalImageResult.Skip(name, $"too small: {hw}×{hh} leaves less than {Ssim.WindowSize}×{Ssim.WindowSize} after mod-crop and a {Protocol.ShaveFor(scale)} px shave", hw, hh);
+                    ImageScore score;
+                    try
+                    {
+                        score = EvaluateImage(hrImage.Image, method, scale, seed, name, index, lrImage.Image);
+                    }
+                    catch (ArgumentException e) when (e.ParamName is null)
+                    {
+                        return EvalImageResult.Skip(name, $"LR file {lrPath}: {e.Message}", hw, hh);
+                    }
+                    var lrNotes = hrImage.Notes.Concat(lrImage.Notes.Select(n => "LR: " + n)).ToList();
+                    lrNotes.Insert(0, "LR " + Path.GetFileName(lrPath));
+                    return new EvalImageResult(name, hw, hh, score.Psnr, score.Ssim, score.Seconds,
+                        hrImage.Notes.Count + lrImage.Notes.Count > 0 ? EvalOutcome.Converted : EvalOutcome.Evaluated, string.Join("; ", lrNotes));
+                }
+            }
+        }
         DecodedImage decoded;
         try
         {
@@ -207,11 +303,11 @@ public sealed class SrEvaluator
     }
 
     /// <summary>An output on the 0..255 scale in the ground truth's colours, as [0,1] float32 for pictures.</summary>
-    private Tensor AsShown(Tensor x255, Tensor hr255, int scale, long seed)
+    private Tensor AsShown(Tensor x255, Tensor hr255, int scale, long seed, Tensor? lr255)
     {
         bool gray = hr255.shape[1] == 1;
         if (gray && x255.shape[1] == 3) x255 = x255.mean([1], keepdim: true).add(0.5).floor();
-        else if (!gray && x255.shape[1] == 1) x255 = RecombineChroma(hr255, x255, scale, seed);
+        else if (!gray && x255.shape[1] == 1) x255 = RecombineChroma(hr255, x255, scale, seed, lr255);
         return x255.clamp(0, 255).div(255).to(ScalarType.Float32);
     }
 
@@ -221,11 +317,13 @@ public sealed class SrEvaluator
         return Protocol.RoundOutput ? ImageTensor.QuantizeToUint8Levels(t, 255) : t;
     }
 
-    private Tensor RecombineChroma(Tensor hr255, Tensor y255, int scale, long seed)
+    /// <summary>Y with the chroma of the LR (the given LR file's, else the HR's degraded), upscaled with bicubic.</summary>
+    private Tensor RecombineChroma(Tensor hr255, Tensor y255, int scale, long seed, Tensor? lr255)
     {
-        var ycbcr = ColorConversion.RgbToYCbCr(hr255, Protocol.RoundY, peak: 255);
-        var chroma = ycbcr.narrow(1, 1, 2).div(255).to(ScalarType.Float32);
-        var up = MatlabResize.Upscale(Degradation.Apply(chroma, scale, seed), scale).to(ScalarType.Float64).mul(255);
+        Tensor lrChroma = lr255 is not null
+            ? ColorConversion.RgbToYCbCr(lr255, Protocol.RoundY, peak: 255).narrow(1, 1, 2).div(255).to(ScalarType.Float32)
+            : Degradation.Apply(ColorConversion.RgbToYCbCr(hr255, Protocol.RoundY, peak: 255).narrow(1, 1, 2).div(255).to(ScalarType.Float32), scale, seed);
+        var up = MatlabResize.Upscale(lrChroma, scale).to(ScalarType.Float64).mul(255);
         var rgb = ColorConversion.YCbCrToRgb(torch.cat([y255, up], 1), peak: 255);
         return Protocol.RoundOutput ? ImageTensor.QuantizeToUint8Levels(rgb, 255) : rgb.clamp(0, 255);
     }

@@ -21,6 +21,54 @@ public static class ModelLoader
     public const string OnnxExtension = ".onnx";
 
     private static readonly Dictionary<string, Func<string, int, InferenceOptions?, ISuperResolver>> FileLoaders = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, Func<string, ModelFileInfo>> FileInspectors = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Lets another layer describe its own model files by extension (".zip" for Sr.MLNet pipelines): see <see cref="Inspect"/>.</summary>
+    public static void RegisterFileInspector(string extension, Func<string, ModelFileInfo> inspector)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(extension);
+        ArgumentNullException.ThrowIfNull(inspector);
+        lock (FileInspectors) FileInspectors[extension.StartsWith('.') ? extension : "." + extension] = inspector;
+    }
+
+    /// <summary>
+    /// Describes a model file (.srm, SrMlNet's .onnx, or a registered extension such as .zip) without building its network:
+    /// name, scale, colour space, options, training facts and SHA-256. A file of another kind throws, naming it.
+    /// </summary>
+    public static ModelFileInfo Inspect(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found.", path);
+        var ext = Path.GetExtension(path);
+        if (string.Equals(ext, ModelFile.Extension, StringComparison.OrdinalIgnoreCase))
+        {
+            using var file = ModelFile.Read(path);
+            return new ModelFileInfo(path, "srm", file.ModelName, file.Scale, file.ColorSpace, file.Options, file.Info, ModelFileInfo.HashFile(path));
+        }
+        if (string.Equals(ext, OnnxExtension, StringComparison.OrdinalIgnoreCase))
+        {
+            var onnx = OnnxModelInfo.Read(path);
+            return new ModelFileInfo(path, "onnx", onnx.ModelName, onnx.Scale, onnx.ColorSpace, onnx.Options, new Dictionary<string, string>(), ModelFileInfo.HashFile(path));
+        }
+        Func<string, ModelFileInfo>? inspector;
+        lock (FileInspectors) FileInspectors.TryGetValue(ext, out inspector);
+        if (inspector != null) return inspector(path);
+        throw new ArgumentException($"{path}: not a model file SrMlNet knows (expected {ModelFile.Extension} or {OnnxExtension}{string.Concat(FileInspectors.Keys.Select(k => " or " + k))}).");
+    }
+
+    /// <summary>
+    /// The scale a --model argument is bound to: a model file's own scale (it was trained for one), or null for "default",
+    /// built-in methods and anything that is not a file (they serve every scale). Lets commands make --scale optional.
+    /// </summary>
+    public static int? ScaleOf(string spec)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(spec);
+        if (string.Equals(spec, DefaultModel.Name, StringComparison.OrdinalIgnoreCase) || !File.Exists(spec)) return null;
+        var ext = Path.GetExtension(spec);
+        bool known = string.Equals(ext, ModelFile.Extension, StringComparison.OrdinalIgnoreCase) || string.Equals(ext, OnnxExtension, StringComparison.OrdinalIgnoreCase);
+        lock (FileInspectors) known |= FileInspectors.ContainsKey(ext);
+        return known ? Inspect(spec).Scale : null;
+    }
 
     /// <summary>Lets another layer load its own model files by extension (".zip" for Sr.MLNet pipelines).</summary>
     public static void RegisterFileLoader(string extension, Func<string, int, InferenceOptions?, ISuperResolver> loader)
@@ -59,7 +107,7 @@ public static class ModelLoader
     {
         using var file = ModelFile.Read(path);
         if (file.Scale != scale)
-            throw new ArgumentException($"{path}: holds a ×{file.Scale} model, but ×{scale} was asked for.");
+            throw new ArgumentException($"{path}: holds a ×{file.Scale} model, but ×{scale} was asked for (leave --scale out to use the file's ×{file.Scale}).");
         if (!ModelRegistry.TryGet(file.ModelName, out var info))
             throw new ArgumentException($"{path}: holds a '{file.ModelName}' network, which this SrMlNet does not know.");
         var network = file.CreateNetwork(info);
@@ -76,7 +124,7 @@ public static class ModelLoader
         if (resolver.Info.Scale != scale)
         {
             resolver.Dispose();
-            throw new ArgumentException($"{path}: holds a ×{resolver.Info.Scale} model, but ×{scale} was asked for.");
+            throw new ArgumentException($"{path}: holds a ×{resolver.Info.Scale} model, but ×{scale} was asked for (leave --scale out to use the file's ×{resolver.Info.Scale}).");
         }
         return resolver;
     }
