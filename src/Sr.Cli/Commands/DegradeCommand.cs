@@ -16,7 +16,7 @@ public static class DegradeCommand
         var input = new Argument<string>("input") { Description = "An HR image file, or a folder of HR images." };
         var output = new Option<string>("--output", "-o") { Description = "The LR PNG (for a file) or folder (for a folder: same file names, as .png).", Required = true };
         var scale = new Option<int>("--scale", "-s") { Description = "Down-scaling factor (an integer ≥ 1). The HR image is first cropped at the bottom and right to a multiple of it (mod-crop, as the evaluator does).", Required = true };
-        var degradation = new Option<string>("--degradation", "-d") { Description = $"How LR is made: {string.Join(", ", Degradations.Examples)} (blur:σ[:k], noise:σ in 0..255, jpeg:q).", DefaultValueFactory = _ => "bicubic" };
+        var degradation = new Option<string>("--degradation", "-d") { Description = $"How LR is made: {string.Join(", ", Degradations.Examples)} (blur:σ[:k], noise:σ in 0..255, jpeg:q).", DefaultValueFactory = _ => Sr.Models.SrDefaults.Degradation };
         var seed = new Option<long>("--seed") { Description = "Seed of a random degradation (noise); in a folder the i-th file (sorted by name) uses seed + i, as sr eval does.", DefaultValueFactory = _ => 0 };
         var uint8Matlab = new Option<bool>("--uint8-matlab") { Description = "Round to uint8 after each resize pass, as MATLAB's imresize does on a uint8 image: writes the same LR files as MATLAB (e.g. BasicSR/SwinIR's LR_bicubic). For bicubic, bilinear and nearest." };
         var cmd = new Command("degrade", "Make LR images from HR images with a named degradation (gray stays gray, colour stays colour, alpha is reduced with bicubic).")

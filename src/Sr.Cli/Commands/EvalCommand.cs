@@ -73,7 +73,7 @@ public static class EvalCommand
             var page = parse.GetValue(htmlReport) is { } reportDir ? new HtmlReport(reportDir, cropImages) : null;
             // The page's crops come from the evaluation itself (no second run of the method).
             // "own": the model's learned down-scaler makes the LR (RSRNet's protocol), instead of a fixed degradation.
-            var degradationName = parse.GetValue(degradation) ?? "bicubic";
+            var degradationName = parse.GetValue(degradation) ?? Sr.Models.SrDefaults.Degradation;
             IDegradation lrFrom = string.Equals(degradationName, "own", StringComparison.OrdinalIgnoreCase)
                 ? new LearnedReduction((method as NetworkSuperResolver)?.Network
                     ?? throw new ArgumentException($"--degradation own needs a network model with a learned down-scaler (rsrnet), not '{modelName}'."))

@@ -79,7 +79,7 @@ public static class ExportCommand
         }
         if (ModelRegistry.TryGet(spec, out var named))
             throw new ArgumentException($"'{named.Name}' names a network architecture, not trained weights: train one with " +
-                $"`sr train --model {named.Name} --scale {scale ?? 2} --data <folder> -o {named.Name}-x{scale ?? 2}{ModelFile.Extension}` and export that file.");
+                $"`sr train --model {named.Name} --scale {scale ?? Sr.Models.SrDefaults.Scale} --data <folder> -o {named.Name}-x{scale ?? Sr.Models.SrDefaults.Scale}{ModelFile.Extension}` and export that file.");
         throw new FileNotFoundException($"{spec}: model file not found.", spec);
     }
 

@@ -8,7 +8,7 @@ namespace Sr.Cli.Commands;
 /// </summary>
 internal static class ScaleOption
 {
-    public const int Fallback = 2;
+    public const int Fallback = Sr.Models.SrDefaults.Scale;
 
     /// <summary>The scale to use, or null after writing an error naming the file (unreadable model file).</summary>
     public static int? Resolve(int? requested, string modelSpec, TextWriter stderr) => Resolve(requested, [modelSpec], stderr);

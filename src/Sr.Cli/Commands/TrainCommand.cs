@@ -183,13 +183,13 @@ public static class TrainCommand
             snapshotMinutes.Add(mm);
         }
         var info = models(modelName);
-        int s = Pick(a.Scale, "scale", ParseInt, 2);
+        int s = Pick(a.Scale, "scale", ParseInt, Sr.Models.SrDefaults.Scale);
         if (!info.Scales.Contains(s))
         {
             stderr.WriteLine($"error: --scale {s}: model '{info.Name}' supports scales {string.Join(", ", info.Scales)}.");
             return ExitUsage;
         }
-        var degradationName = PickText(a.Degradation, "degradation") ?? "bicubic";
+        var degradationName = PickText(a.Degradation, "degradation") ?? Sr.Models.SrDefaults.Degradation;
         var degradation = degradations(degradationName);
         // Errors in an options file name the file (--options @file.json), as errors in a model file do.
         var optionsSource = a.Options is { } o && o.StartsWith('@') ? o[1..] : null;
