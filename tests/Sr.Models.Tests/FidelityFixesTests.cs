@@ -21,14 +21,6 @@ public sealed class FidelityFixesTests
         Assert.Equal(sum / 2 / 4, loss.item<float>(), 4);
     }
 
-    [Theory]
-    [InlineData("glrl")]
-    [InlineData("vdsr")]
-    public void The_Caffe_era_recipes_use_Caffes_summed_Euclidean_loss(string model)
-    {
-        foreach (int s in new[] { 2, 3, 4 }) Assert.Equal(LossKind.EuclideanSum, ModelRegistry.Get(model).RecipeFor(s).Loss);
-    }
-
     [Fact]
     public void The_btsrn_protocol_shaves_two_pixels_on_Y_at_every_scale()
     {

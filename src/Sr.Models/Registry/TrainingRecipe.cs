@@ -4,7 +4,8 @@ namespace Sr.Models.Registry;
 /// The pixel criterion. <see cref="L1"/> and <see cref="MSE"/> average over every element (PyTorch's default reduction);
 /// <see cref="EuclideanSum"/> is Caffe's EuclideanLoss, ½·Σ‖x̃ − y‖² over each patch's pixels, averaged over the batch — the loss
 /// the Caffe-era recipes (VDSR, DRRN, GLRL: lr 0.1, weight decay 1e-4, clipping) were tuned with. Its gradients are
-/// C·H·W/2 times the mean's, while weight decay is not scaled: the two are not interchangeable under those recipes.
+/// C·H·W/2 times the mean's, while weight decay is not scaled: the two are not interchangeable under those recipes. The GLRL/VDSR
+/// recipes still use <see cref="MSE"/>: with this loss VDSR diverged under the engine's norm clipping (see ModelRegistry).
 /// </summary>
 public enum LossKind { L1, MSE, EuclideanSum }
 
