@@ -37,4 +37,36 @@ public class ThreadingTests
         // Three fresh mappings would be 3 × 12,288 faults; fewer than one mapping's worth leaves room for other tests' work.
         Assert.True(faults < 12_288, $"{faults} minor page faults for three 48 MiB tensors (one fresh mapping: 12,288)");
     }
+
+    [Fact]
+    public void The_cache_counts_its_peak_and_takes_a_new_limit()
+    {
+        if (!torch.cpu_cache_enabled()) return;
+        torch.cpu_cache_reset_peak();
+        var (inUse, _) = torch.cpu_cache_peak();
+        using (var t = torch.zeros(4L << 20)) { } // 16 MiB
+        var (_, peak) = torch.cpu_cache_peak();
+        Assert.True(peak - inUse >= 16L << 20, $"peak {peak} after in use {inUse}: the 16 MiB tensor was not counted");
+        try
+        {
+            torch.cpu_cache_set_limit(0); // nothing kept: every freed block goes back at once
+            using (var t = torch.zeros(4L << 20)) { }
+            Assert.Equal(0, torch.cpu_cache_stats().CachedBytes);
+        }
+        finally
+        {
+            torch.cpu_cache_set_limit(-1);
+        }
+    }
+
+    [Fact]
+    public unsafe void Data_ptr_reads_and_writes_a_contiguous_tensor_in_place_and_refuses_a_strided_view()
+    {
+        using var t = torch.zeros([2, 3]);
+        float* p = (float*)t.data_ptr();
+        p[4] = 7f;
+        Assert.Equal(7f, t.data<float>()[4]);
+        using var view = t.t();
+        Assert.Throws<InvalidOperationException>(() => view.data_ptr());
+    }
 }

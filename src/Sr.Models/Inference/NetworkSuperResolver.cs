@@ -66,6 +66,7 @@ public sealed class NetworkSuperResolver : ISuperResolver, IDisposable
     {
         ArgumentNullException.ThrowIfNull(lr);
         long n = lr.size(0), h = lr.size(2), w = lr.size(3), s2 = (long)Network.Scale * Network.Scale;
+        if (n * h * w <= ProbeEdge * ProbeEdge) return 0; // no larger than the probe: nothing to measure or to tile
         long budget = MemoryBudget.Of(Options);
         long buffers = n * h * w * (15 + 11 * s2);
         long work = Math.Max(budget / 4, budget - buffers);
@@ -85,7 +86,7 @@ public sealed class NetworkSuperResolver : ISuperResolver, IDisposable
         double result = 4096;
         if (torch.cpu_cache_enabled())
         {
-            const int edge = 96;
+            const int edge = ProbeEdge;
             using var mode = inference_mode();
             using var scope = NewDisposeScope();
             var probe = zeros([1, Network.Channels, edge, edge], dtype);
@@ -100,6 +101,7 @@ public sealed class NetworkSuperResolver : ISuperResolver, IDisposable
         return result;
     }
 
+    private const int ProbeEdge = 96;
     private (ScalarType Dtype, double Bytes)? _bytesPerPixel;
 
     public void Dispose()

@@ -60,6 +60,8 @@ public static class ImageUpscaler
             using (var ySr = method.Upscale(y, scale))
             {
                 StageClock.Mark("network");
+                if (ySr.dim() != 4 || ySr.shape[1] != 1 || ySr.shape[2] != sh || ySr.shape[3] != sw)
+                    throw new InvalidOperationException($"{method.Name} returned [{string.Join("×", ySr.shape)}] for ×{scale}; expected [1×1×{sh}×{sw}].");
                 long outRows = Math.Max(scale, StripPixels / sw);
                 for (long o0 = 0; o0 < sh; o0 += outRows)
                 {
@@ -67,7 +69,7 @@ public static class ImageUpscaler
                     long n = Math.Min(outRows, sh - o0);
                     var chroma = MatlabResize.UpscaleRows(cbcr, scale, o0, o0 + n);
                     StageClock.Mark("chroma resize");
-                    ColorConversion.YCbCrToRgbBytes(ySr.narrow(2, o0, n).contiguous(), chroma.contiguous(), output.narrow(0, o0, n));
+                    ColorConversion.YCbCrToRgbBytes(ySr.narrow(2, o0, n).to(ScalarType.Float32).contiguous(), chroma.contiguous(), output.narrow(0, o0, n));
                     StageClock.Mark("colour");
                 }
             }
