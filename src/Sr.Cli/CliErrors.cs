@@ -20,4 +20,11 @@ public static class CliErrors
         ArgumentException ae when ae.ParamName is { } p => ae.Message.Replace($" (Parameter '{p}')", ""),
         _ => e.Message,
     };
+
+    /// <summary>"error: --model FILE: problem" — naming the model once, since errors from a model file already start with its name.</summary>
+    public static string ModelError(string modelSpec, Exception e)
+    {
+        var message = Describe(e);
+        return message.StartsWith(modelSpec + ":", StringComparison.Ordinal) ? $"error: --model {message}" : $"error: --model {modelSpec}: {message}";
+    }
 }

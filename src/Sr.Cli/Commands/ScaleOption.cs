@@ -29,7 +29,7 @@ internal static class ScaleOption
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or Sr.Torch.Serialization.WeightsFormatException)
             {
-                stderr.WriteLine($"error: --model {spec}: {CliErrors.Describe(e)}");
+                stderr.WriteLine(CliErrors.ModelError(spec, e));
                 return null;
             }
         }

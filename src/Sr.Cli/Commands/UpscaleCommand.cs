@@ -93,9 +93,7 @@ public static class UpscaleCommand
         }
         catch (Exception e) when (e is ArgumentException or IOException or Sr.Torch.Serialization.WeightsFormatException)
         {
-            // Errors from a model file already start with its name: say it once.
-            var message = CliErrors.Describe(e);
-            Console.Error.WriteLine(message.StartsWith(modelSpec + ":", StringComparison.Ordinal) ? $"error: --model {message}" : $"error: --model {modelSpec}: {message}");
+            Console.Error.WriteLine(CliErrors.ModelError(modelSpec, e));
             return 2;
         }
         // Freed blocks kept for reuse count as memory too: at most the budget's worth while the batch runs, none after.
