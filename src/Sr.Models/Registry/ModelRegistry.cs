@@ -195,7 +195,8 @@ public static class ModelRegistry
         {
             // VDSR's loss is ½‖y − f(x)‖² per patch (Caffe's EuclideanLoss, LossKind.EuclideanSum); the per-pixel mean kept here makes
             // gradients 800× smaller at 40² patches while weight decay is not. Measured 2026-12-02 (seed 1, 200 steps, T91 ×2): with the
-            // summed loss under this engine's norm clipping (θ/lr = 4) the run diverged, Set5 12.07 dB; the paper clips each element.
+            // summed loss under this engine's norm clipping (θ/lr = 4) the run diverged, Set5 12.07 dB; with the paper's per-element
+            // clipping (±4) it diverged at step 2 (loss ∞).
             Loss = LossKind.MSE, Optimizer = OptimizerKind.SGD, LearningRate = 0.1, Momentum = 0.9, WeightDecay = 1e-4, BatchSize = 64,
             HrPatchSize = Multiple(41, scale), GradClipNorm = 0.4, ClipScaledByLr = true,
             LrGamma = 0.1, LrMilestones = [20 * 3_000, 40 * 3_000, 60 * 3_000], Steps = 80 * 3_000,
