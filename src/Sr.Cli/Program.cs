@@ -36,7 +36,6 @@ public static class Program
         var root = new RootCommand("SrMlNet: single-image super-resolution for .NET (libtorch inside).");
         if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Action = new VersionAction();
         root.Subcommands.Add(Commands.InfoCommand.Create());
-        root.Subcommands.Add(Commands.BenchCommand.Create());
         root.Subcommands.Add(Commands.ModelsCommand.Create());
         root.Subcommands.Add(Commands.UpscaleCommand.Create());
         root.Subcommands.Add(Commands.CompareCommand.Create());
