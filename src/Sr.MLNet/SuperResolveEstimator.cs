@@ -118,7 +118,7 @@ public sealed class SuperResolveEstimator : IEstimator<ITransformer>
             ModelFile = OnnxFiles.Cache(onnx),
             InputColumns = [SrColumns.Pixels, SrColumns.Hw],
             OutputColumns = [SrColumns.Out, SrColumns.OutHw],
-            IntraOpNumThreads = threads ?? DefaultThreads(),
+            IntraOpNumThreads = threads ?? OnnxSuperResolver.DefaultThreads,
             InterOpNumThreads = 1,
         });
         int channels = colorSpace == ColorSpace.Y ? 1 : 3;
@@ -141,9 +141,6 @@ public sealed class SuperResolveEstimator : IEstimator<ITransformer>
         return SrStepEstimator.FitEach(SrStepEstimator.Chain(catalog, [(SrColumns.Input, inputColumnName)], config, core, outputColumnName,
             [SrColumns.Pixels, SrColumns.Hw, SrColumns.Out, SrColumns.OutHw]), input);
     }
-
-    internal static int DefaultThreads() =>
-        int.TryParse(Environment.GetEnvironmentVariable("SR_NUM_THREADS"), out var n) && n > 0 ? n : Environment.ProcessorCount;
 }
 
 /// <summary>

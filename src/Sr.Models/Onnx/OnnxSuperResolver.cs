@@ -77,14 +77,16 @@ public sealed class OnnxSuperResolver : ISuperResolver, IDisposable
 
     public IReadOnlyList<int> Scales => [Info.Scale];
 
+    /// <summary>ONNX Runtime's intra-op threads: SR_NUM_THREADS when set, else every core (as the libtorch backend).</summary>
+    public static int DefaultThreads =>
+        int.TryParse(Environment.GetEnvironmentVariable("SR_NUM_THREADS"), out var v) && v > 0 ? v : Environment.ProcessorCount;
+
     /// <summary>The session options described in the remarks.</summary>
     internal static SessionOptions CreateSessionOptions()
     {
-        var env = Environment.GetEnvironmentVariable("SR_NUM_THREADS");
-        int threads = int.TryParse(env, out var v) && v > 0 ? v : Environment.ProcessorCount;
         return new SessionOptions
         {
-            IntraOpNumThreads = threads,
+            IntraOpNumThreads = DefaultThreads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
