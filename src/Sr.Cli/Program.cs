@@ -6,8 +6,6 @@ namespace Sr.Cli;
 
 public static class Program
 {
-    private static int _resolversRegistered;
-
     public static int Main(string[] args)
     {
         try
@@ -27,12 +25,6 @@ public static class Program
     /// <summary>The command tree. Each command lives in Commands/ and is added here with one line.</summary>
     public static RootCommand BuildRoot()
     {
-        // --model accepts "default" and model files everywhere (eval, compare, upscale), through one seam.
-        if (Interlocked.Exchange(ref _resolversRegistered, 1) == 0)
-        {
-            Sr.Models.Evaluation.SuperResolvers.Register(Sr.Models.Upscaling.ModelLoader.TryResolve);
-            Sr.MLNet.SrModelZip.Register(); // pipeline model zips (.zip) load wherever --model is taken
-        }
         var root = new RootCommand("SrMlNet: single-image super-resolution for .NET (libtorch inside).");
         if (root.Options.OfType<VersionOption>().FirstOrDefault() is { } version) version.Action = new VersionAction();
         root.Subcommands.Add(Commands.InfoCommand.Create());

@@ -55,7 +55,7 @@ public sealed class PipelineTests
         Assert.Equal(metrics.Report.Images.Select(i => i.Psnr), reloaded.Report.Images.Select(i => i.Psnr));
 
         // The CLI's reader of such zips (sr eval --model m.zip) runs the same ONNX network: the same mean.
-        using var fromZip = (IDisposable)SrModelZip.Load(zip, 2);
+        using var fromZip = (IDisposable)MlNetModelZip.Load(zip, 2);
         var cliZip = new SrEvaluator().EvaluateFolder(TestData.Set5, (ISuperResolver)fromZip, 2);
         Assert.True(Math.Abs(metrics.MeanPsnr - cliZip.MeanPsnr) < 1e-9, $"pipeline {metrics.MeanPsnr:R} vs sr eval on the zip {cliZip.MeanPsnr:R}; " +
             string.Join(", ", metrics.Report.Images.Zip(cliZip.Images, (a, b) => $"{a.Name} {a.Psnr:R}/{b.Psnr:R}")));
@@ -91,7 +91,7 @@ public sealed class PipelineTests
 
         var zip = Path.Combine(TestData.TempDir(), "srcnn.zip");
         ml.Model.Save(model, images.Schema, zip);
-        var (_, info) = SrModelZip.ReadNetwork(zip);
+        var (_, info) = MlNetModelZip.ReadNetwork(zip);
         Assert.Equal("rsrnet-sr", info.ModelName);
         Assert.Equal(2, info.Scale);
         var fresh = new MLContext();
@@ -141,7 +141,7 @@ public sealed class PipelineTests
             Assert.True(off <= want.Length / 1000, $"{row.HR.Source}: {off} of {want.Length} values differ");
         }
         // The CLI's zip reader skips the down-scaler: this model has no upscaler to run.
-        Assert.Contains("without SrMlNet's SuperResolve step", Assert.Throws<InvalidDataException>(() => SrModelZip.ReadNetwork(zip)).Message);
+        Assert.Contains("without SrMlNet's SuperResolve step", Assert.Throws<InvalidDataException>(() => MlNetModelZip.ReadNetwork(zip)).Message);
         Directory.Delete(dir, recursive: true);
     }
 
@@ -200,11 +200,11 @@ public sealed class PipelineTests
         var dir = TestData.TempDir();
         var noise = Path.Combine(dir, "noise.zip");
         File.WriteAllBytes(noise, [1, 2, 3, 4, 5]);
-        Assert.Contains(noise, Assert.Throws<InvalidDataException>(() => SrModelZip.ReadNetwork(noise)).Message);
+        Assert.Contains(noise, Assert.Throws<InvalidDataException>(() => MlNetModelZip.ReadNetwork(noise)).Message);
 
         var foreign = Path.Combine(dir, "foreign.zip");
         using (var z = ZipFile.Open(foreign, ZipArchiveMode.Create)) z.CreateEntry("options.json");
-        var old = Assert.Throws<InvalidDataException>(() => SrModelZip.ReadNetwork(foreign));
+        var old = Assert.Throws<InvalidDataException>(() => MlNetModelZip.ReadNetwork(foreign));
         Assert.Contains(foreign, old.Message);
         Assert.Contains("before the ML.NET rebuild", old.Message);
 
@@ -212,7 +212,7 @@ public sealed class PipelineTests
         var data = ml.Data.LoadFromEnumerable(new[] { new ImagePath { Path = "x" } });
         var plain = Path.Combine(dir, "plain.zip");
         ml.Model.Save(ml.Transforms.CopyColumns("P2", "Path").Fit(data), data.Schema, plain);
-        var notOurs = Assert.Throws<InvalidDataException>(() => SrModelZip.ReadNetwork(plain));
+        var notOurs = Assert.Throws<InvalidDataException>(() => MlNetModelZip.ReadNetwork(plain));
         Assert.Contains("without SrMlNet's SuperResolve step", notOurs.Message);
 
         // An altered network entry: the ONNX bytes no longer parse.
@@ -233,7 +233,7 @@ public sealed class PipelineTests
             using var w = z.CreateEntry(name).Open();
             w.Write(bytes);
         }
-        var damaged = Assert.Throws<InvalidDataException>(() => SrModelZip.ReadNetwork(altered));
+        var damaged = Assert.Throws<InvalidDataException>(() => MlNetModelZip.ReadNetwork(altered));
         Assert.Contains(altered, damaged.Message);
         Directory.Delete(dir, recursive: true);
     }

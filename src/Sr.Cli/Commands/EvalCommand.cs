@@ -3,6 +3,7 @@ using Sr.Models;
 using Sr.Models.Evaluation;
 using Sr.Models.Imaging;
 using Sr.Models.Inference;
+using Sr.Models.Upscaling;
 
 namespace Sr.Cli.Commands;
 
@@ -67,7 +68,7 @@ public static class EvalCommand
             if (string.Equals(modelName, "bicubic", StringComparison.OrdinalIgnoreCase) && proto.ColorSpace == ColorSpace.Rgb) modelName = "bicubic-rgb";
             var method = BackendOption.Parse(parse.GetValue(backend)) == InferenceBackend.Onnx
                 ? LoadForOnnx(modelName, s)
-                : SuperResolvers.Resolve(modelName, s);
+                : ModelLoader.Load(modelName, s);
             int cropImages = parse.GetValue(reportImages);
             if (cropImages < 0) throw new ArgumentException($"--report-images must be ≥ 0, got {cropImages}.");
             var page = parse.GetValue(htmlReport) is { } reportDir ? new HtmlReport(reportDir, cropImages) : null;

@@ -7,9 +7,8 @@ using Sr.Models.Training;
 namespace Sr.Models.Upscaling;
 
 /// <summary>
-/// Turns a --model argument into a method: "default" (the shipped model), a model file (.srm, or .onnx exported by
-/// SrMlNet; other extensions through <see cref="RegisterFileLoader"/>, e.g. the pipeline's .zip), or a built-in method
-/// name ("bicubic"). A bare registry name is refused with advice: an untrained network upscales nothing useful.
+/// Turns a --model argument into a method: "default" (the shipped model), a model file (.srm, .onnx exported by SrMlNet, or
+/// an ML.NET model zip with SrMlNet's SuperResolve: <see cref="MlNetModelZip"/>), or a built-in method name ("bicubic"). A bare registry name is refused with advice: an untrained network upscales nothing useful.
 /// </summary>
 /// <remarks>
 /// <see cref="InferenceOptions.Backend"/> = Onnx runs "default" and .srm models in ONNX Runtime (exported in memory); an
@@ -20,19 +19,8 @@ public static class ModelLoader
     /// <summary>The extension of ONNX model files.</summary>
     public const string OnnxExtension = ".onnx";
 
-    private static readonly Dictionary<string, Func<string, int, InferenceOptions?, ISuperResolver>> FileLoaders = new(StringComparer.OrdinalIgnoreCase);
-    private static readonly Dictionary<string, Func<string, ModelFileInfo>> FileInspectors = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Lets another layer describe its own model files by extension (".zip" for Sr.MLNet pipelines): see <see cref="Inspect"/>.</summary>
-    public static void RegisterFileInspector(string extension, Func<string, ModelFileInfo> inspector)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(extension);
-        ArgumentNullException.ThrowIfNull(inspector);
-        lock (FileInspectors) FileInspectors[extension.StartsWith('.') ? extension : "." + extension] = inspector;
-    }
-
     /// <summary>
-    /// Describes a model file (.srm, SrMlNet's .onnx, or a registered extension such as .zip) without building its network:
+    /// Describes a model file (.srm, SrMlNet's .onnx, or an ML.NET .zip) without building its network:
     /// name, scale, colour space, options, training facts and SHA-256. A file of another kind throws, naming it.
     /// </summary>
     public static ModelFileInfo Inspect(string path)
@@ -50,10 +38,8 @@ public static class ModelLoader
             var onnx = OnnxModelInfo.Read(path);
             return new ModelFileInfo(path, "onnx", onnx.ModelName, onnx.Scale, onnx.ColorSpace, onnx.Options, new Dictionary<string, string>(), ModelFileInfo.HashFile(path));
         }
-        Func<string, ModelFileInfo>? inspector;
-        lock (FileInspectors) FileInspectors.TryGetValue(ext, out inspector);
-        if (inspector != null) return inspector(path);
-        throw new ArgumentException($"{path}: not a model file SrMlNet knows (expected {ModelFile.Extension} or {OnnxExtension}{string.Concat(FileInspectors.Keys.Select(k => " or " + k))}).");
+        if (string.Equals(ext, MlNetModelZip.Extension, StringComparison.OrdinalIgnoreCase)) return MlNetModelZip.Inspect(path);
+        throw new ArgumentException($"{path}: {UnknownKind}");
     }
 
     /// <summary>
@@ -65,18 +51,11 @@ public static class ModelLoader
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         if (string.Equals(spec, DefaultModel.Name, StringComparison.OrdinalIgnoreCase) || !File.Exists(spec)) return null;
         var ext = Path.GetExtension(spec);
-        bool known = string.Equals(ext, ModelFile.Extension, StringComparison.OrdinalIgnoreCase) || string.Equals(ext, OnnxExtension, StringComparison.OrdinalIgnoreCase);
-        lock (FileInspectors) known |= FileInspectors.ContainsKey(ext);
+        bool known = new[] { ModelFile.Extension, OnnxExtension, MlNetModelZip.Extension }.Any(e => string.Equals(ext, e, StringComparison.OrdinalIgnoreCase));
         return known ? Inspect(spec).Scale : null;
     }
 
-    /// <summary>Lets another layer load its own model files by extension (".zip" for Sr.MLNet pipelines).</summary>
-    public static void RegisterFileLoader(string extension, Func<string, int, InferenceOptions?, ISuperResolver> loader)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(extension);
-        ArgumentNullException.ThrowIfNull(loader);
-        lock (FileLoaders) FileLoaders[extension.StartsWith('.') ? extension : "." + extension] = loader;
-    }
+    private static string UnknownKind => $"not a model file SrMlNet knows (expected {ModelFile.Extension}, {OnnxExtension} or {MlNetModelZip.Extension}).";
 
     public static ISuperResolver Load(string spec, int scale, InferenceOptions? options = null)
     {
@@ -90,10 +69,8 @@ public static class ModelLoader
             if (string.Equals(ext, ModelFile.Extension, StringComparison.OrdinalIgnoreCase))
                 return onnx ? ToOnnx(LoadFile(spec, scale, options), options) : LoadFile(spec, scale, options);
             if (string.Equals(ext, OnnxExtension, StringComparison.OrdinalIgnoreCase)) return LoadOnnx(spec, scale, options);
-            Func<string, int, InferenceOptions?, ISuperResolver>? loader;
-            lock (FileLoaders) FileLoaders.TryGetValue(ext, out loader);
-            if (loader != null) return loader(spec, scale, options);
-            throw new ArgumentException($"{spec}: not a model file SrMlNet knows (expected {ModelFile.Extension} or {OnnxExtension}{string.Concat(FileLoaders.Keys.Select(k => " or " + k))}).");
+            if (string.Equals(ext, MlNetModelZip.Extension, StringComparison.OrdinalIgnoreCase)) return MlNetModelZip.Load(spec, scale, options);
+            throw new ArgumentException($"{spec}: {UnknownKind}");
         }
         if (ModelRegistry.TryGet(spec, out var info))
             throw new ArgumentException($"'{info.Name}' names a network architecture, not trained weights: train one with " +
@@ -133,13 +110,6 @@ public static class ModelLoader
     private static OnnxSuperResolver ToOnnx(NetworkSuperResolver libtorch, InferenceOptions? options)
     {
         using (libtorch) return OnnxSuperResolver.FromNetwork(libtorch.Network, options, libtorch.Name);
-    }
-
-    /// <summary>For <see cref="SuperResolvers.Register"/>: resolves "default" and model files, null for anything else.</summary>
-    public static ISuperResolver? TryResolve(string spec, int scale)
-    {
-        if (string.Equals(spec, DefaultModel.Name, StringComparison.OrdinalIgnoreCase) || File.Exists(spec)) return Load(spec, scale);
-        return null;
     }
 
     private static bool LooksLikePath(string spec) =>

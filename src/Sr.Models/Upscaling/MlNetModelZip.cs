@@ -1,27 +1,22 @@
 using System.IO.Compression;
-using Sr.Models;
 using Sr.Models.Inference;
 using Sr.Models.Onnx;
-using Sr.Models.Upscaling;
 
-namespace Sr.MLNet;
+namespace Sr.Models.Upscaling;
 
 /// <summary>
 /// Reads the network out of a genuine ML.NET model zip that a pipeline with SuperResolve saved: ML.NET's OnnxTransformer stores
 /// its model as a zip entry <c>…/OnnxModel</c> (a 4-byte length, then the ONNX bytes); the last SrMlNet ONNX model in the chain is
-/// the SuperResolve network. This is how <c>sr upscale/eval/compare --model m.zip</c> run such a zip.
+/// the SuperResolve network. This is how <c>sr upscale/eval/compare --model m.zip</c> run such a zip: reading one needs only the
+/// zip and ONNX formats, so it lives here and <see cref="ModelLoader"/> takes .zip files like .srm and .onnx ones (Sr.MLNet writes them).
 /// </summary>
-public static class SrModelZip
+public static class MlNetModelZip
 {
     /// <summary>The header every ML.NET <c>Model.key</c> starts with.</summary>
     private static readonly byte[] ModelHeader = "ML\0MODEL"u8.ToArray();
 
-    /// <summary>Lets <c>--model m.zip</c> load pipeline zips wherever the CLI takes a model.</summary>
-    public static void Register()
-    {
-        ModelLoader.RegisterFileLoader(".zip", (path, scale, options) => Load(path, scale, options));
-        ModelLoader.RegisterFileInspector(".zip", Inspect);
-    }
+    /// <summary>The extension of ML.NET model zips.</summary>
+    public const string Extension = ".zip";
 
     /// <summary>What the zip's SuperResolve network is (name, scale, options) and the zip's SHA-256, for `sr info` and a default --scale.</summary>
     public static ModelFileInfo Inspect(string path)
