@@ -14,13 +14,12 @@ namespace Sr.MLNet;
 public sealed class SrStepEstimator : IEstimator<ITransformer>
 {
     private readonly TransformsCatalog _catalog;
-    private readonly string _contract;
     private readonly Func<TransformsCatalog, IEstimator<ITransformer>> _mapping;
     private readonly (string column, string working, DataViewType[] accepted)[] _inputs;
     private readonly string? _config;
 
     internal SrStepEstimator(TransformsCatalog catalog, string step, string outputColumnName, DataViewType outputType,
-        (string column, string working, DataViewType[] accepted)[] inputs, string contract,
+        (string column, string working, DataViewType[] accepted)[] inputs,
         Func<TransformsCatalog, IEstimator<ITransformer>> mapping, string? config = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -32,7 +31,6 @@ public sealed class SrStepEstimator : IEstimator<ITransformer>
         OutputColumnName = outputColumnName;
         OutputType = outputType;
         _inputs = inputs;
-        _contract = contract;
         _mapping = mapping;
         _config = config;
     }

@@ -22,7 +22,6 @@ public static class SrTransformsCatalog
         ColorSpace colorSpace = ColorSpace.Y) =>
         new(catalog, "ConvertToYCbCr", outputColumnName, SrImageDataViewType.Instance,
             [(inputColumnName ?? outputColumnName, SrColumns.Input, [SchemaShapes.Image])],
-            colorSpace == ColorSpace.Y ? ImageToYMapping.Contract : ImageToRgbMapping.Contract,
             c => colorSpace == ColorSpace.Y
                 ? c.CustomMapping(new ImageToYMapping().GetMapping(), ImageToYMapping.Contract)
                 : c.CustomMapping(new ImageToRgbMapping().GetMapping(), ImageToRgbMapping.Contract));
@@ -38,11 +37,11 @@ public static class SrTransformsCatalog
         string? chromaColumnName = null) =>
         chromaColumnName is null
             ? new(catalog, "ConvertToRgb", outputColumnName, SchemaShapes.Image,
-                [(inputColumnName ?? outputColumnName, SrColumns.Input, [SrImageDataViewType.Instance])], ToImageMapping.Contract,
+                [(inputColumnName ?? outputColumnName, SrColumns.Input, [SrImageDataViewType.Instance])],
                 c => c.CustomMapping(new ToImageMapping().GetMapping(), ToImageMapping.Contract))
             : new(catalog, "ConvertToRgb", outputColumnName, SchemaShapes.Image,
                 [(inputColumnName ?? outputColumnName, SrColumns.Input, [SrImageDataViewType.Instance]), (chromaColumnName, SrColumns.Chroma, [SchemaShapes.Image])],
-                MergeChromaMapping.Contract, c => c.CustomMapping(new MergeChromaMapping().GetMapping(), MergeChromaMapping.Contract));
+                c => c.CustomMapping(new MergeChromaMapping().GetMapping(), MergeChromaMapping.Contract));
 
     /// <summary>Crops the bottom and right of each image to a multiple of the scale (MATLAB's modcrop, as the evaluator does).</summary>
     /// <param name="catalog">The transforms catalog.</param>
@@ -53,7 +52,7 @@ public static class SrTransformsCatalog
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         return new(catalog, "ModCrop", outputColumnName, SrImageDataViewType.Instance,
-            [(inputColumnName ?? outputColumnName, SrColumns.Input, [SrImageDataViewType.Instance])], ModCropMapping.Contract,
+            [(inputColumnName ?? outputColumnName, SrColumns.Input, [SrImageDataViewType.Instance])],
             c => c.CustomMapping(new ModCropMapping().GetMapping(), ModCropMapping.Contract), StepConfig.Format(("scale", scale)));
     }
 
@@ -71,7 +70,7 @@ public static class SrTransformsCatalog
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         Sr.Models.Imaging.Degradations.Parse(kind); // an unknown name fails here, not on the first row
         return new(catalog, "Degrade", outputColumnName, SrImageDataViewType.Instance,
-            [(inputColumnName ?? outputColumnName, SrColumns.Input, [SrImageDataViewType.Instance])], DegradeMapping.Contract,
+            [(inputColumnName ?? outputColumnName, SrColumns.Input, [SrImageDataViewType.Instance])],
             c => c.CustomMapping(new DegradeMapping().GetMapping(), DegradeMapping.Contract),
             StepConfig.Format(("scale", scale), ("kind", kind), ("seed", seed)));
     }

@@ -42,9 +42,7 @@ public sealed class ImageToYMapping : SrMapping<PhotoRow, SrImageOutput>
     {
         var image = Need(i.Input, "ConvertToYCbCr");
         using var scope = torch.NewDisposeScope();
-        var x = Photo.ToTensor(image, SrColumns.Input);
-        long c = x.shape[1];
-        var color = c is 2 or 4 ? x.narrow(1, 0, c - 1) : x;
+        var color = Photo.Color(Photo.ToTensor(image, SrColumns.Input));
         // On the 0..255 scale in float64, then /255 to float32: exactly the evaluator's arithmetic (SrEvaluator), so the pipeline's
         // LR images are bit-identical to `sr eval`'s (a float32 conversion differs in the last bit and can flip a rounded pixel).
         var levels = color.to(ScalarType.Float64).mul(255).round();
@@ -62,11 +60,7 @@ public sealed class ImageToRgbMapping : SrMapping<PhotoRow, SrImageOutput>
     {
         var image = Need(i.Input, "ConvertToSrImage");
         using var scope = torch.NewDisposeScope();
-        var x = Photo.ToTensor(image, SrColumns.Input);
-        long c = x.shape[1];
-        var color = c is 2 or 4 ? x.narrow(1, 0, c - 1) : x;
-        var rgb = color.shape[1] == 1 ? color.expand(1, 3, color.shape[2], color.shape[3]) : color;
-        o.Output = SrImage.FromTensor(rgb, ColorSpace.Rgb, image.Tag);
+        o.Output = SrImage.FromTensor(Photo.Rgb(Photo.ToTensor(image, SrColumns.Input)), ColorSpace.Rgb, image.Tag);
     };
 }
 
@@ -203,10 +197,7 @@ public sealed class PhotoToFlatRgbMapping : SrMapping<PhotoRow, FlatInput>
     {
         var image = Need(i.Input, "SuperResolve");
         using var scope = torch.NewDisposeScope();
-        var x = Photo.ToTensor(image, SrColumns.Input);
-        long c = x.shape[1];
-        var color = c is 2 or 4 ? x.narrow(1, 0, c - 1) : x;
-        using var rgb = (color.shape[1] == 1 ? color.expand(1, 3, color.shape[2], color.shape[3]) : color).contiguous();
+        using var rgb = Photo.Rgb(Photo.ToTensor(image, SrColumns.Input)).contiguous();
         o.Pixels = rgb.data<float>();
         o.Hw = [image.Height, image.Width];
     };

@@ -67,5 +67,19 @@ internal static class Photo
         return image;
     }
 
+    /// <summary>The colour planes of a 1×C×H×W picture: alpha (C = 2 or 4) dropped.</summary>
+    public static Tensor Color(Tensor x)
+    {
+        long c = x.shape[1];
+        return c is 2 or 4 ? x.narrow(1, 0, c - 1) : x;
+    }
+
+    /// <summary>The picture as RGB planes, as the evaluator and trainer take it for an RGB network: alpha dropped, gray replicated.</summary>
+    public static Tensor Rgb(Tensor x)
+    {
+        var color = Color(x);
+        return color.shape[1] == 1 ? color.expand(1, 3, color.shape[2], color.shape[3]) : color;
+    }
+
     public static string Name(MLImage? image, string column) => image?.Tag is { Length: > 0 } tag ? tag : $"column '{column}'";
 }

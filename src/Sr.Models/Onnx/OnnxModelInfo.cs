@@ -71,6 +71,19 @@ public sealed class OnnxModelInfo
         return Read(bytes, path);
     }
 
+    /// <summary>The sr.model an SrMlNet ONNX model names in its metadata; null when the bytes do not parse or name none.</summary>
+    internal static string? SrModelName(byte[] bytes)
+    {
+        try
+        {
+            return ModelProto.Parser.ParseFrom(bytes).MetadataProps.LastOrDefault(p => p.Key == OnnxExporter.ModelKey)?.Value;
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Reads and validates an ONNX model held in memory.</summary>
     public static OnnxModelInfo Read(byte[] model) => Read(model, "ONNX model (in memory)");
 

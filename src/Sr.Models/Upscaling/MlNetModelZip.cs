@@ -67,7 +67,7 @@ public static class MlNetModelZip
                     throw new InvalidDataException($"{path}: entry {entry.FullName} is {entry.Length:N0} bytes, over the {OnnxModelInfo.MaxBytes:N0}-byte limit for a model.");
                 var bytes = ReadAll(entry, path);
                 if (bytes.Length >= 4 && BitConverter.ToInt32(bytes, 0) == bytes.Length - 4) bytes = bytes[4..];
-                if (bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(OnnxExporter.ReducerModelName)) >= 0 && IsOurs(bytes)) continue;
+                if (OnnxModelInfo.SrModelName(bytes) == OnnxExporter.ReducerModelName) continue;
                 try
                 {
                     found = (bytes, OnnxModelInfo.Read(bytes));
@@ -82,6 +82,7 @@ public static class MlNetModelZip
         }
     }
 
+    /// <summary>Whether the bytes carry SrMlNet's producer key: the one sign left when a damaged entry no longer parses.</summary>
     private static bool IsOurs(byte[] bytes) => bytes.AsSpan().IndexOf("sr.producer"u8) >= 0;
 
     private static bool StartsWith(ZipArchiveEntry entry, byte[] header)
