@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Sr.Models.Networks;
 using Sr.Models.Registry;
 using Sr.Torch;
@@ -7,24 +6,29 @@ using static Sr.Torch.torch;
 namespace Sr.Models.Training;
 
 /// <summary>
-/// The training loop shared by every network: batches from a <see cref="PatchSampler"/> (made on a background thread),
-/// the recipe's optimizer, MultiStepLR schedule and gradient clipping, an <see cref="ITrainingObjective"/>, periodic
-/// validation, atomic checkpoints, exact resume, NaN/∞ detection, progress and cancellation.
+/// The training loop shared by every method: batches from a <see cref="PatchSampler"/> (made on a background thread), an
+/// <see cref="ITrainingStep"/> (BasicSR's <c>optimize_parameters</c>: <see cref="ObjectiveStep"/> for a network and its
+/// <see cref="ITrainingObjective"/>, SPSR's GAN step), periodic validation, log and curves, snapshots, atomic checkpoints,
+/// exact resume, NaN/∞ detection, progress and cancellation.
 /// <para>
 /// Exact resume: batch k is a pure function of (sampler seed, k); libtorch's generator is reseeded from (seed, step)
-/// before every step; the schedule is a closed form of the step; the optimizer's moments and step counts are saved.
+/// before every step; schedules are closed forms of the step; the step's checkpoint holds every optimizer's state.
 /// A run stopped at step k and resumed therefore reaches the same weights at step n, bit for bit, as one that never
 /// stopped (on the same machine and thread count).
 /// </para>
 /// </summary>
-public sealed class Trainer
+public sealed partial class Trainer
 {
-    private readonly SrNetwork _network;
+    private readonly SrNetwork? _network;
+    private readonly ITrainingObjective? _objective;
+    private readonly ITrainingStep? _step;
     private readonly PatchSampler _data;
     private readonly TrainingOptions _options;
-    private readonly ITrainingObjective _objective;
 
-    /// <summary>Sets up a run; <paramref name="objective"/> defaults to <see cref="DefaultObjective"/>.</summary>
+    /// <summary>
+    /// Sets up a run of one network with the recipe's optimizer (created afresh by each <see cref="Run"/>);
+    /// <paramref name="objective"/> defaults to <see cref="DefaultObjective"/>.
+    /// </summary>
     public Trainer(SrNetwork network, PatchSampler data, TrainingOptions options, ITrainingObjective? objective = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -34,12 +38,29 @@ public sealed class Trainer
         if (data.Channels != network.Channels) throw new ArgumentException($"The data has {data.Channels} channel(s) but the network ({network.ColorSpace}) expects {network.Channels}.", nameof(data));
         if (data.HasBoundaries && network is not IBoundaryNetwork)
             throw new ArgumentException($"The data carries boundary maps, but {network.GetName} has no boundary output to train on them.", nameof(data));
-        if (options.MaxSteps is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxSteps must be positive.");
-        if (options.MaxDuration is { } d && d <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(options), "MaxDuration must be positive.");
+        CheckBounds(options);
         _network = network;
         _data = data;
         _options = options;
         _objective = objective ?? DefaultObjective(network, options.Recipe);
+    }
+
+    /// <summary>Sets up a run of <paramref name="step"/> (which the caller owns and has checked against the data).</summary>
+    public Trainer(ITrainingStep step, PatchSampler data, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        CheckBounds(options);
+        _step = step;
+        _data = data;
+        _options = options;
+    }
+
+    private static void CheckBounds(TrainingOptions options)
+    {
+        if (options.MaxSteps is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxSteps must be positive.");
+        if (options.MaxDuration is { } d && d <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(options), "MaxDuration must be positive.");
     }
 
     /// <summary>
@@ -107,171 +128,8 @@ public sealed class Trainer
     /// </summary>
     public TrainingResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var recipe = _options.Recipe;
-        long? maxSteps = _options.MaxSteps ?? (_options.MaxDuration is null ? recipe.Steps : null);
-        using var optimizer = CreateOptimizer(_network, recipe);
-        var scheduler = new optim.lr_scheduler.MultiStepLR(optimizer, recipe.LrMilestones, recipe.LrGamma);
-
-        long step = 0;
-        double elapsedBefore = 0;
-        string? lastGood = null;
-        long? lastGoodStep = null;
-        if (_options.ResumeFrom is { } resume)
-        {
-            (step, elapsedBefore) = Checkpoint.Resume(resume, Checkpoint.NetworkKind, $"a single-network training run ({_network.GetName})", _data.Seed, ckpt =>
-            {
-                _network.load_state_dict(ckpt.ModelState, strict: true);
-                optimizer.load_state_dict(ckpt.OptimizerState);
-            });
-            lastGood = resume;
-            lastGoodStep = step;
-        }
-        // The schedule is a closed form of the step, so a resumed run continues it exactly.
-        scheduler.SetEpoch((int)Math.Min(step, int.MaxValue));
-
-        Log = new TrainingLog(_options.LogCsvPath, _options.CurvesPngPath);
-        if (_options.ResumeFrom is not null) Log.LoadExisting(step);
-
-        var clock = Stopwatch.StartNew();
-        var sinceCheckpoint = Stopwatch.StartNew();
-        var sinceLogWrite = Stopwatch.StartNew();
-        var sinceReport = Stopwatch.StartNew();
-        long stepsAtReport = step;
-        double lossSum = 0, lastLoss = double.NaN;
-        int lossCount = 0;
-        ValidationResult? lastValidation = null;
-        int logEvery = Math.Max(1, _options.LogEvery);
-        var snapshotTimes = _options.Snapshot is null ? [] : _options.SnapshotTimes.Order().ToList();
-        int nextSnapshot = 0;
-        TrainingStopReason reason;
-        _network.train();
-
-        double Elapsed() => elapsedBefore + clock.Elapsed.TotalSeconds;
-
-        TrainingProgress Progress(string evt, double loss) => new()
-        {
-            Step = step,
-            MaxSteps = maxSteps,
-            Elapsed = clock.Elapsed,
-            Budget = _options.MaxDuration,
-            Loss = loss,
-            StepsPerSecond = sinceReport.Elapsed.TotalSeconds > 0 ? (step - stepsAtReport) / sinceReport.Elapsed.TotalSeconds : 0,
-            LearningRate = optimizer.ParamGroups[0].LearningRate,
-            LastValidation = lastValidation,
-            Event = evt,
-        };
-
-        void SaveCheckpoint()
-        {
-            if (_options.CheckpointPath is not { } path) return;
-            // Never replace a good checkpoint by a bad one: weights that went non-finite are not saved.
-            if (!WeightsAreFinite()) throw new TrainingDivergedException(step, "the network's weights are not finite", lastGood, lastGoodStep);
-            Checkpoint.Save(path, _network, optimizer, new Checkpoint.State(step, _options.Seed, _data.Seed, step, Elapsed()), _options.CheckpointMetadata);
-            lastGood = path;
-            lastGoodStep = step;
-            sinceCheckpoint.Restart();
-            progress?.Report(Progress("checkpoint", lastLoss));
-        }
-
-        void Validate()
-        {
-            if (_options.Validate is null) return;
-            _network.eval();
-            try
-            {
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                lastValidation = _options.Validate(_network);
-            }
-            finally
-            {
-                _network.train();
-            }
-            Log.Add(new TrainingLog.Row(step, Elapsed(), null, optimizer.ParamGroups[0].LearningRate, lastValidation.Psnr, lastValidation.Ssim));
-            progress?.Report(Progress("validate", lastLoss));
-        }
-
-        try
-        {
-        using (var prefetcher = new BatchPrefetcher(_data.GetBatch, step, _options.PrefetchDepth))
-        {
-            while (true)
-            {
-                if (prefetcher.TakeUnlessStopped(step, maxSteps, _options.MaxDuration, clock.Elapsed, cancellationToken, out var batch) is { } stop) { reason = stop; break; }
-
-                double lossValue = TrainStep(batch, optimizer, step);
-                step++;
-                scheduler.SetEpoch((int)Math.Min(step, int.MaxValue));
-                lastLoss = lossValue;
-                lossSum += lossValue;
-                lossCount++;
-
-                if (lossCount >= logEvery)
-                {
-                    double mean = lossSum / lossCount;
-                    Log.Add(new TrainingLog.Row(step, Elapsed(), mean, optimizer.ParamGroups[0].LearningRate, null, null));
-                    progress?.Report(Progress("train", mean));
-                    stepsAtReport = step;
-                    sinceReport.Restart();
-                    lossSum = 0;
-                    lossCount = 0;
-                }
-                while (nextSnapshot < snapshotTimes.Count && clock.Elapsed >= snapshotTimes[nextSnapshot])
-                {
-                    _options.Snapshot!(_network, step, snapshotTimes[nextSnapshot]);
-                    nextSnapshot++;
-                }
-                bool validated = false;
-                if (_options.ValidateEvery > 0 && step % _options.ValidateEvery == 0) { Validate(); validated = true; }
-                if ((_options.CheckpointEvery > 0 && step % _options.CheckpointEvery == 0) || sinceCheckpoint.Elapsed >= _options.CheckpointInterval) SaveCheckpoint();
-                if (validated || sinceLogWrite.Elapsed >= _options.LogWriteInterval)
-                {
-                    Log.Write();
-                    sinceLogWrite.Restart();
-                }
-            }
-        }
-        }
-        catch (TrainingDivergedException)
-        {
-            Log.Write(); // the curves up to the failure help to see why
-            throw;
-        }
-
-        if (lossCount > 0) Log.Add(new TrainingLog.Row(step, Elapsed(), lossSum / lossCount, optimizer.ParamGroups[0].LearningRate, null, null));
-        if (reason != TrainingStopReason.Cancelled && (lastValidation is null || _options.ValidateEvery <= 0 || step % _options.ValidateEvery != 0)) Validate();
-        SaveCheckpoint();
-        Log.Write();
-        progress?.Report(Progress("done", lastLoss));
-        return new TrainingResult(step, reason, lastLoss, lastValidation, _options.CheckpointPath is null ? null : lastGood, clock.Elapsed) { ElapsedBefore = TimeSpan.FromSeconds(elapsedBefore) };
-
-        double TrainStep(PatchBatch b, optim.Optimizer opt, long completed)
-        {
-            using var scope = NewDisposeScope();
-            // Any randomness inside the step (dropout, noise) is a function of the step alone: resume needs no generator state.
-            manual_seed(SplitMix64.Mix(_options.Seed, completed, 0x7E57));
-            var (lr, hr) = b.ToTensors();
-            var loss = _objective.Loss(_network, lr, hr, b.BoundaryTensor());
-            double value = loss.item<double>();
-            if (!double.IsFinite(value)) throw new TrainingDivergedException(completed + 1, $"the loss is {value}", lastGood, lastGoodStep);
-            opt.zero_grad();
-            loss.backward();
-            var group = opt.ParamGroups[0];
-            if (recipe.GradClipNorm is double clip)
-            {
-                // VDSR's adjustable clipping: the bound is θ/γ for the current learning rate γ.
-                double bound = recipe.ClipScaledByLr ? clip / group.LearningRate : clip;
-                double norm = nn.utils.clip_grad_norm_(opt.parameters(), bound);
-                if (!double.IsFinite(norm)) throw new TrainingDivergedException(completed + 1, $"the gradient norm is {norm}", lastGood, lastGoodStep);
-            }
-            opt.step();
-            return value;
-        }
-    }
-
-    private bool WeightsAreFinite()
-    {
-        using var scope = NewDisposeScope();
-        return _network.parameters().All(p => p.detach().isfinite().all().item<bool>());
+        if (_step is not null) return new Loop(this, _step, progress).Run(cancellationToken);
+        using var step = new ObjectiveStep(_network!, _options.Recipe, _objective);
+        return new Loop(this, step, progress).Run(cancellationToken);
     }
 }
