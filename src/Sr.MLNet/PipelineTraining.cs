@@ -2,7 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Sr.Models;
 using Sr.Models.Networks;
-using Sr.Models.Networks.Spsr;
 using Sr.Models.Registry;
 using Sr.Models.Spsr;
 using Sr.Models.Training;
@@ -12,8 +11,8 @@ namespace Sr.MLNet;
 
 /// <summary>
 /// SuperResolve's training: the (LR, HR) rows of the data view become a <see cref="PatchSampler.FromPairs"/> sampler (the rows'
-/// own LR, nothing degraded again), and the training engine the CLI uses (<see cref="Trainer"/>, or SPSR's GAN run) trains
-/// the registry network with the paper's recipe.
+/// own LR, nothing degraded again), and the <see cref="TrainingSession"/> the CLI uses trains the registry network with the
+/// paper's recipe, in the loop its registry entry names (<see cref="ModelInfo.Training"/>).
 /// </summary>
 internal static class PipelineTraining
 {
@@ -55,48 +54,22 @@ internal static class PipelineTraining
             if (hr.Count == 0) throw new InvalidOperationException($"SuperResolve: the training data has no rows in '{o.LabelColumnName}'.");
             int hrPatch = o.HrPatchSize ?? Math.Min(recipe.HrPatchSize, minSide);
             hrPatch -= hrPatch % o.Scale;
-            var spsr = SpsrModels.IsGan(info.Name) ? SpsrModels.TrainingOptions(info.Name, o.Scale, o.NetworkOptions, o.Spsr) : null;
-            var sampler = PatchSampler.FromPairs(hr, lr, o.Scale, new PatchSamplerOptions
-            {
-                HrPatchSize = hrPatch,
-                BatchSize = o.BatchSize ?? spsr?.BatchSize ?? recipe.BatchSize,
-                Augment = recipe.Augment,
-                Seed = o.Seed,
-            }, names: names);
-            torch.manual_seed((ulong)o.Seed);
-            var network = ModelRegistry.Create(info.Name, o.Scale, o.NetworkOptions);
-            try
-            {
-                if (o.InitialWeights is not null)
-                {
-                    using var initial = ModelFile.Read(o.InitialWeights);
-                    initial.InitializeWeights(network, info, o.Scale, partialFrom: spsr is null ? null : "rrdbnet");
-                }
-                var options = new TrainingOptions { Recipe = recipe, MaxSteps = o.MaxSteps, MaxDuration = o.MaxDuration, Seed = o.Seed };
-                using var channel = o.Log?.Start("SrMlNet.SuperResolve");
-                channel?.Info(MessageSensitivity.None, $"training {info.Name} ×{o.Scale} ({network.ParameterCount():N0} parameters) on {hr.Count} (LR, HR) rows: " +
-                    $"{recipe.Optimizer} lr {recipe.LearningRate:G3}, {recipe.Loss}, batch {sampler.BatchSize}, HR patch {sampler.HrPatchSize}, seed {o.Seed}");
-                var progress = channel is null ? o.Progress : new LoggingProgress(channel, o.Progress);
-                if (spsr is not null)
-                {
-                    // SPSR's generator trains adversarially: its own loop (discriminators, fusion-only phase), not the pixel-loss engine.
-                    using var gan = SpsrGanTrainer.Create(spsr with { BatchSize = sampler.BatchSize, HrPatchSize = hrPatch }, (SpsrNet)network);
-                    result = SpsrTrainingRun.Run(gan, sampler, options, progress, o.CancellationToken);
-                }
-                else
-                {
-                    result = new Trainer(network, sampler, options).Run(progress, o.CancellationToken);
-                }
-                o.CancellationToken.ThrowIfCancellationRequested();
-                channel?.Info(MessageSensitivity.None, $"trained {result.Step} steps in {result.Elapsed.TotalMinutes:F1} min ({result.StopReason}), last loss {result.LastLoss:G4}");
-                network.eval();
-                return network;
-            }
-            catch
-            {
-                network.Dispose();
-                throw;
-            }
+            var spsr = info.Training == TrainingMethod.SpsrGan ? SpsrModels.TrainingOptions(info.Name, o.Scale, o.NetworkOptions, o.Spsr) : null;
+            int batch = o.BatchSize ?? spsr?.BatchSize ?? recipe.BatchSize;
+            using var session = new TrainingSession(info, o.Scale, o.NetworkOptions, o.Seed);
+            if (o.InitialWeights is not null) session.InitializeFrom(o.InitialWeights);
+            // SPSR's generator trains adversarially (discriminators, fusion-only phase): the session's step says how.
+            session.PrepareStep(spsr is null ? null : spsr with { BatchSize = batch, HrPatchSize = hrPatch });
+            var sampler = session.UsePairs(hr, lr, new PatchSamplerOptions { HrPatchSize = hrPatch, BatchSize = batch, Augment = recipe.Augment, Seed = o.Seed }, names);
+            var options = new TrainingOptions { Recipe = recipe, MaxSteps = o.MaxSteps, MaxDuration = o.MaxDuration, Seed = o.Seed };
+            using var channel = o.Log?.Start("SrMlNet.SuperResolve");
+            channel?.Info(MessageSensitivity.None, $"training {info.Name} ×{o.Scale} ({session.Network.ParameterCount():N0} parameters) on {hr.Count} (LR, HR) rows: " +
+                $"{recipe.Optimizer} lr {recipe.LearningRate:G3}, {recipe.Loss}, batch {sampler.BatchSize}, HR patch {sampler.HrPatchSize}, seed {o.Seed}");
+            var progress = channel is null ? o.Progress : new LoggingProgress(channel, o.Progress);
+            result = session.Run(options, progress, o.CancellationToken);
+            o.CancellationToken.ThrowIfCancellationRequested();
+            channel?.Info(MessageSensitivity.None, $"trained {result.Step} steps in {result.Elapsed.TotalMinutes:F1} min ({result.StopReason}), last loss {result.LastLoss:G4}");
+            return session.DetachNetwork();
         }
         finally
         {

@@ -30,7 +30,7 @@ public static class ModelsCommand
                 WriteTable(ModelRegistry.All, output);
                 output.WriteLine();
                 output.WriteLine($"structure extractors for spsr-p / spsr-j (image → 32 features at ¼ resolution; train with `sr train --model <name> --data <folder> -o <name>.safetensors`), {NseParameters():N0} parameters:");
-                foreach (var (name, _, description) in StructureTraining.Extractors) output.WriteLine($"  {name,-8} {description}");
+                foreach (var (name, _, description) in Sr.Models.Spsr.StructureLearning.Extractors) output.WriteLine($"  {name,-8} {description}");
             }
             return 0;
         });

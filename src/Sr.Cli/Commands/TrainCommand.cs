@@ -1,12 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Sr.Cli.Progress;
 using Sr.Models.Imaging;
 using Sr.Models.Networks;
-using Sr.Models.Networks.Spsr;
 using Sr.Models.Registry;
 using Sr.Models.Spsr;
 using Sr.Models.Training;
@@ -114,220 +110,99 @@ public static class TrainCommand
 
     internal static int Run(Arguments a, Func<string, ModelInfo> models, Func<string, IDegradation> degradations, TextWriter stdout, TextWriter stderr)
     {
-        if (StructureTraining.Handles(a.Model)) return StructureTraining.Run(a, stdout, stderr); // nse-p / nse-j: not SR networks
+        // nse-p / nse-j: not SR networks, trained by their pretext task (their own loop, no checkpoints).
+        if (StructureLearning.FindExtractor(a.Model) is { } extractor) return StructureTraining.Run(extractor, a, stdout, stderr);
         if (a.Init is not null && a.Resume is not null)
         {
             stderr.WriteLine("error: --init and --resume exclude each other: a resumed run already has its weights (use --init to start a new run from a model file).");
             return ExitUsage;
         }
-        // A resumed run takes its settings from the checkpoint unless told otherwise (then it is no longer exact: say so).
-        Dictionary<string, string> stored = [];
-        if (a.Resume is { } resumePath)
-        {
-            using var ckpt = Checkpoint.Load(resumePath);
-            stored = ckpt.Metadata.ToDictionary(p => p.Key, p => p.Value);
-        }
-        string? Stored(string key) => stored.TryGetValue(key, out var v) ? v : null;
-        var warnings = new List<string>();
-        T Pick<T>(T? given, string key, Func<string, T> parse, T fallback) where T : struct
-        {
-            var s = Stored(key);
-            if (s is null) return given ?? fallback;
-            var fromCheckpoint = parse(s);
-            if (given is T g && !EqualityComparer<T>.Default.Equals(g, fromCheckpoint))
-            {
-                warnings.Add($"--{key} {g} differs from the checkpoint's {fromCheckpoint}: the resumed run will not equal an uninterrupted one.");
-                return g;
-            }
-            return fromCheckpoint;
-        }
-        string? PickText(string? given, string key)
-        {
-            var s = Stored(key);
-            if (given is not null && s is not null && given != s) warnings.Add($"--{key} {given} differs from the checkpoint's {s}: the resumed run will not equal an uninterrupted one.");
-            return given ?? s;
-        }
-        static int ParseInt(string s) => int.Parse(s, CultureInfo.InvariantCulture);
-        static long ParseLong(string s) => long.Parse(s, CultureInfo.InvariantCulture);
-
-        var modelName = PickText(a.Model, "model");
-        var dataFolder = PickText(a.Data, "data");
-        if (modelName is null || dataFolder is null || a.Output is null)
-        {
-            stderr.WriteLine("error: sr train needs --model <name>, --data <folder> and -o <model file> (or --resume <checkpoint> for the first two).");
-            return ExitUsage;
-        }
-        if (a.Minutes is <= 0 || a.Steps is <= 0 || a.Batch is <= 0 || a.Patch is <= 0 || a.LearningRate is <= 0 || a.ValImages <= 0 || a.ValidateEvery < 0)
-        {
-            stderr.WriteLine("error: --minutes, --steps, --batch, --patch, --lr and --val-images must be positive (and --validate-every not negative).");
-            return ExitUsage;
-        }
-        (int Steps, TimeSpan Interval) checkpointPeriod = (0, TimeSpan.FromMinutes(2));
-        if (a.CheckpointEvery is { } every)
-        {
-            if (ParseCheckpointEvery(every, out var everyError) is not { } period)
-            {
-                stderr.WriteLine("error: " + everyError);
-                return ExitUsage;
-            }
-            checkpointPeriod = period;
-        }
-        var snapshotMinutes = new List<double>();
-        foreach (var part in (a.Snapshots ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var mm) || !(mm > 0))
-            {
-                stderr.WriteLine($"error: --snapshots: '{part}' is not a positive number of minutes (write e.g. --snapshots 1,2.5,5).");
-                return ExitUsage;
-            }
-            snapshotMinutes.Add(mm);
-        }
-        var info = models(modelName);
-        int s = Pick(a.Scale, "scale", ParseInt, Sr.Models.SrDefaults.Scale);
-        if (!info.Scales.Contains(s))
-        {
-            stderr.WriteLine($"error: --scale {s}: model '{info.Name}' supports scales {string.Join(", ", info.Scales)}.");
-            return ExitUsage;
-        }
-        var degradationName = PickText(a.Degradation, "degradation") ?? Sr.Models.SrDefaults.Degradation;
-        var degradation = degradations(degradationName);
-        // Errors in an options file name the file (--options @file.json), as errors in a model file do.
-        var optionsSource = a.Options is { } o && o.StartsWith('@') ? o[1..] : null;
-        string? optionsFileText;
+        if (TrainSettings.Resolve(a, models, degradations, stderr) is not { } settings) return ExitUsage;
+        foreach (var w in settings.Warnings) stderr.WriteLine("warning: " + w);
+        TrainingSession built;
         try
         {
-            optionsFileText = optionsSource is null ? a.Options : File.ReadAllText(optionsSource);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"error: --options {optionsSource}: cannot be read ({e.Message}).");
-            return ExitUsage;
-        }
-        var optionsText = PickText(optionsFileText, "options");
-        var optionsWhere = optionsSource is null ? "--options" : $"--options {optionsSource}";
-        JsonObject? networkOptions;
-        try
-        {
-            networkOptions = string.IsNullOrWhiteSpace(optionsText) ? null : JsonNode.Parse(optionsText) as JsonObject
-                ?? throw new JsonException("the options must be a JSON object");
-        }
-        catch (JsonException e)
-        {
-            stderr.WriteLine($"error: {optionsWhere}: not valid JSON ({e.Message}).");
-            return ExitUsage;
-        }
-        if (networkOptions is { Count: 0 }) networkOptions = null;
-        long seedValue = Pick(a.Seed, "sampler_seed", ParseLong, 1);
-        var recipe = info.RecipeFor(s);
-        recipe = recipe with
-        {
-            BatchSize = Pick(a.Batch, "batch", ParseInt, recipe.BatchSize),
-            HrPatchSize = Pick(a.Patch, "patch", ParseInt, recipe.HrPatchSize),
-            LearningRate = Pick(a.LearningRate, "lr", v => double.Parse(v, CultureInfo.InvariantCulture), recipe.LearningRate),
-        };
-        // Per-layer rates are part of the run: a checkpoint written before they existed resumes without them (exactly).
-        if (a.Resume is not null)
-        {
-            var storedMultipliers = Stored("lr_multipliers");
-            recipe = recipe with
-            {
-                LearningRateMultipliers = string.IsNullOrEmpty(storedMultipliers) ? null : JsonSerializer.Deserialize<Dictionary<string, double>>(storedMultipliers),
-            };
-        }
-        var output = Path.GetFullPath(a.Output);
-        var stem = Path.Combine(Path.GetDirectoryName(output)!, Path.GetFileNameWithoutExtension(output));
-        var checkpointPath = stem + ".ckpt";
-
-        bool isSpsr = SpsrModels.IsGan(info.Name);
-        SpsrOptions? spsrOptions = null;
-        string spsrJson = "";
-        if (isSpsr)
-        {
-            try
-            {
-                // The GAN settings are part of the run: stored in the checkpoint (normalised JSON) and taken from it on resume.
-                static JsonObject? ParseSettings(string? text) =>
-                    string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject ?? throw new JsonException("the SPSR settings must be a JSON object");
-                var given = ParseSettings(a.Spsr is { } t && t.StartsWith('@') ? File.ReadAllText(t[1..]) : a.Spsr);
-                var json = ParseSettings(PickText(given?.ToJsonString(), "spsr"));
-                spsrJson = json?.ToJsonString() ?? "";
-                spsrOptions = SpsrModels.TrainingOptions(info.Name, s, networkOptions, ModelOptions.Bind<SpsrOptions>(info.Name, json)) with
-                {
-                    BatchSize = recipe.BatchSize, HrPatchSize = recipe.HrPatchSize, LearningRateG = recipe.LearningRate,
-                };
-                spsrOptions.Validate();
-            }
-            catch (Exception e) when (e is JsonException or ArgumentException)
-            {
-                stderr.WriteLine($"error: --spsr: {e.Message}");
-                return ExitUsage;
-            }
-        }
-        else if (a.Spsr is not null)
-        {
-            stderr.WriteLine($"error: --spsr applies to spsr-g, spsr-p and spsr-j, not '{info.Name}'.");
-            return ExitUsage;
-        }
-        foreach (var w in warnings) stderr.WriteLine("warning: " + w);
-
-        torch.manual_seed((ulong)seedValue);
-        SrNetwork built;
-        try
-        {
-            // Ranges and the parameter budget first: a few characters of JSON can otherwise ask libtorch for gigabytes.
-            ModelLimits.Check(info.Name, s, networkOptions);
-            built = info.Create(s, networkOptions);
+            built = new TrainingSession(settings.Info, settings.Scale, settings.NetworkOptions, settings.Seed);
         }
         catch (ArgumentException e)
         {
-            stderr.WriteLine($"error: {optionsWhere}: {CliErrors.Describe(e)}");
+            stderr.WriteLine($"error: {settings.OptionsWhere}: {CliErrors.Describe(e)}");
             return ExitUsage;
         }
-        using var network = built;
+        using var session = built;
         if (a.Init is { } initPath)
         {
-            using var initial = ModelFile.Read(initPath);
-            int copied = initial.InitializeWeights(network, info, s, partialFrom: isSpsr ? "rrdbnet" : null);
-            int total = network.state_dict().Count;
-            stdout.WriteLine($"initialised {copied} of {total} weight tensors from {initPath} ({initial.ModelName})");
+            var (copied, total, from) = session.InitializeFrom(initPath);
+            stdout.WriteLine($"initialised {copied} of {total} weight tensors from {initPath} ({from})");
         }
-        using var gan = isSpsr ? SpsrGanTrainer.Create(spsrOptions!, (SpsrNet)network) : null;
-        // Boundary targets (lsp-hsp): --boundaries, the checkpoint's folder on resume ("" = none), else <data>/boundaries when present.
-        bool usesBoundaries = network is IBoundaryNetwork { BoundaryWeight: > 0 };
-        if (a.Boundaries is not null && !usesBoundaries)
+        session.PrepareStep(settings.Spsr);
+        if (a.Boundaries is not null && !session.UsesBoundaries)
         {
-            stderr.WriteLine($"error: --boundaries applies to a network with a boundary output and α > 0 (lsp-hsp), not '{info.Name}'.");
+            stderr.WriteLine($"error: --boundaries applies to a network with a boundary output and α > 0 (lsp-hsp), not '{settings.Info.Name}'.");
             return ExitUsage;
         }
-        var implicitBoundaries = Path.Combine(dataFolder, BoundaryMaps.DefaultFolderName);
-        var boundaryFolder = PickText(a.Boundaries, "boundaries") is { Length: > 0 } chosen ? chosen
-            : a.Resume is null && usesBoundaries && Directory.Exists(implicitBoundaries) ? implicitBoundaries : null;
-        var sampler = PatchSampler.FromFolder(dataFolder, s, info.ColorSpace, degradation,
-            new PatchSamplerOptions
-            {
-                BatchSize = recipe.BatchSize, HrPatchSize = recipe.HrPatchSize, Augment = recipe.Augment, Seed = seedValue, RedegradeEachEpoch = a.Redegrade,
-                BoundaryFolder = boundaryFolder,
-            });
+        var options = LoadData(session, settings, a, stdout, stderr);
+        return TrainConsole.Run(session, options, a, settings.Files, stdout, stderr);
+    }
+
+    /// <summary>The training data, boundary maps and validation set of the run, its checkpoint metadata and options; prints the run's header.</summary>
+    private static TrainingOptions LoadData(TrainingSession session, TrainSettings settings, Arguments a, TextWriter stdout, TextWriter stderr)
+    {
+        // Boundary targets (lsp-hsp): --boundaries, the checkpoint's folder on resume ("" = none), else <data>/boundaries when present.
+        var implicitBoundaries = Path.Combine(settings.DataFolder, BoundaryMaps.DefaultFolderName);
+        var boundaryFolder = settings.PickText(a.Boundaries, "boundaries") is { Length: > 0 } chosen ? chosen
+            : a.Resume is null && session.UsesBoundaries && Directory.Exists(implicitBoundaries) ? implicitBoundaries : null;
+        var recipe = settings.Recipe;
+        var sampler = session.LoadFolder(settings.DataFolder, settings.Degradation, new PatchSamplerOptions
+        {
+            BatchSize = recipe.BatchSize, HrPatchSize = recipe.HrPatchSize, Augment = recipe.Augment, Seed = settings.Seed, RedegradeEachEpoch = a.Redegrade,
+            BoundaryFolder = boundaryFolder,
+        });
         foreach (var skipped in sampler.Skipped) stderr.WriteLine($"warning: skipped {skipped}");
         // Validation is part of the run's record, not of its arithmetic (it changes no weight): a resumed run keeps the
         // checkpoint's folder, image count and period unless told otherwise, so its curves go on where they stopped.
-        var valFolder = a.Val ?? (Stored("val") is { Length: > 0 } storedVal ? storedVal : null);
-        int valCount = !a.ValImagesGiven && Stored("val_images") is { } storedCount ? ParseInt(storedCount) : a.ValImages;
-        int validatePeriod = !a.ValidateEveryGiven && Stored("validate_every") is { } storedEvery ? ParseInt(storedEvery) : a.ValidateEvery;
+        var valFolder = a.Val ?? (settings.Stored("val") is { Length: > 0 } storedVal ? storedVal : null);
+        int valCount = !a.ValImagesGiven && settings.Stored("val_images") is { } storedCount ? TrainSettings.ParseInt(storedCount) : a.ValImages;
+        int validatePeriod = !a.ValidateEveryGiven && settings.Stored("validate_every") is { } storedEvery ? TrainSettings.ParseInt(storedEvery) : a.ValidateEvery;
         if (a.Resume is not null && a.Val is null && valFolder is not null && !Directory.Exists(valFolder))
         {
             stderr.WriteLine($"warning: the checkpoint's validation folder {valFolder} is gone: the resumed run does not validate (give --val <folder>).");
             valFolder = null;
         }
-        using var validation = valFolder is null ? null : ValidationSet.FromFolder(valFolder, s, degradation, valCount);
+        if (valFolder is not null) session.LoadValidation(valFolder, settings.Degradation, valCount);
+        var metadata = Metadata(settings, a, boundaryFolder, valFolder, valCount, validatePeriod);
+        var options = new TrainingOptions
+        {
+            Recipe = recipe,
+            MaxSteps = a.Steps ?? (a.Minutes is null ? recipe.Steps : null),
+            MaxDuration = a.Minutes is double m ? TimeSpan.FromMinutes(m) : null,
+            Seed = settings.Seed,
+            ValidateEvery = valFolder is null ? 0 : validatePeriod,
+            CheckpointPath = settings.Files.Checkpoint,
+            CheckpointEvery = settings.CheckpointPeriod.Steps,
+            CheckpointInterval = settings.CheckpointPeriod.Interval,
+            ResumeFrom = a.Resume,
+            CheckpointMetadata = metadata,
+            LogCsvPath = settings.Files.LogCsv,
+            CurvesPngPath = settings.Files.CurvesPng,
+            SnapshotTimes = settings.SnapshotMinutes.Select(TimeSpan.FromMinutes).ToList(),
+            Snapshot = settings.SnapshotMinutes.Count == 0 ? null : session.SnapshotWriter(settings.Files, metadata),
+        };
+        PrintHeader(session, settings, a, boundaryFolder, implicitBoundaries, stdout);
+        return options;
+    }
 
+    /// <summary>What a checkpoint stores so that --resume rebuilds the run, and what the model file records of it.</summary>
+    private static Dictionary<string, string> Metadata(TrainSettings settings, Arguments a, string? boundaryFolder, string? valFolder, int valCount, int validatePeriod)
+    {
+        var recipe = settings.Recipe;
         var metadata = new Dictionary<string, string>
         {
-            ["model"] = info.Name,
-            ["scale"] = s.ToString(CultureInfo.InvariantCulture),
-            ["options"] = networkOptions?.ToJsonString() ?? "",
-            ["degradation"] = degradationName,
-            ["data"] = dataFolder,
+            ["model"] = settings.Info.Name,
+            ["scale"] = settings.Scale.ToString(CultureInfo.InvariantCulture),
+            ["options"] = settings.NetworkOptions?.ToJsonString() ?? "",
+            ["degradation"] = settings.DegradationName,
+            ["data"] = settings.DataFolder,
             ["batch"] = recipe.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["patch"] = recipe.HrPatchSize.ToString(CultureInfo.InvariantCulture),
             ["lr"] = recipe.LearningRate.ToString("R", CultureInfo.InvariantCulture),
@@ -337,138 +212,30 @@ public static class TrainCommand
             ["val_images"] = valCount.ToString(CultureInfo.InvariantCulture),
             ["validate_every"] = validatePeriod.ToString(CultureInfo.InvariantCulture),
         };
-        if (isSpsr) metadata["spsr"] = spsrJson;
+        if (settings.Spsr is not null) metadata["spsr"] = settings.SpsrJson;
         if (a.Init is not null) metadata["init"] = Path.GetFullPath(a.Init);
-        else if (Stored("init") is { } storedInit) metadata["init"] = storedInit;
-        long? maxSteps = a.Steps ?? (a.Minutes is null ? recipe.Steps : null);
-        var trainingOptions = new TrainingOptions
-        {
-            Recipe = recipe,
-            MaxSteps = maxSteps,
-            MaxDuration = a.Minutes is double m ? TimeSpan.FromMinutes(m) : null,
-            Seed = seedValue,
-            ValidateEvery = validation is null ? 0 : validatePeriod,
-            Validate = validation is null ? null : validation.Evaluate,
-            CheckpointPath = checkpointPath,
-            CheckpointEvery = checkpointPeriod.Steps,
-            CheckpointInterval = checkpointPeriod.Interval,
-            ResumeFrom = a.Resume,
-            CheckpointMetadata = metadata,
-            LogCsvPath = stem + ".log.csv",
-            CurvesPngPath = stem + ".curves.png",
-            SnapshotTimes = snapshotMinutes.Select(TimeSpan.FromMinutes).ToList(),
-            Snapshot = snapshotMinutes.Count == 0 ? null : (net, step, at) =>
-            {
-                var m = at.TotalMinutes.ToString("0.##", CultureInfo.InvariantCulture);
-                var facts = new Dictionary<string, string>(metadata) { ["steps"] = step.ToString(CultureInfo.InvariantCulture), ["training_minutes"] = m };
-                facts.Remove("options");
-                ModelFile.Save($"{stem}.at-{m}min{ModelFile.Extension}", net, info.Name, networkOptions, facts);
-            },
-        };
+        else if (settings.Stored("init") is { } storedInit) metadata["init"] = storedInit;
+        return metadata;
+    }
 
-        stdout.WriteLine($"training {info.Name} ×{s} ({network.ParameterCount():N0} parameters, {info.ColorSpace}) on {sampler.ImageCount} images of {dataFolder}, " +
-            $"degradation {degradation.Name}; {recipe.Optimizer} lr {recipe.LearningRate:G3}, {recipe.Loss}, batch {recipe.BatchSize}, HR patch {sampler.HrPatchSize}, seed {seedValue}; " +
+    private static void PrintHeader(TrainingSession session, TrainSettings settings, Arguments a, string? boundaryFolder, string implicitBoundaries, TextWriter stdout)
+    {
+        var (info, recipe, sampler) = (settings.Info, settings.Recipe, session.Data!);
+        stdout.WriteLine($"training {info.Name} ×{settings.Scale} ({session.Network.ParameterCount():N0} parameters, {info.ColorSpace}) on {sampler.ImageCount} images of {settings.DataFolder}, " +
+            $"degradation {settings.Degradation.Name}; {recipe.Optimizer} lr {recipe.LearningRate:G3}, {recipe.Loss}, batch {recipe.BatchSize}, HR patch {sampler.HrPatchSize}, seed {settings.Seed}; " +
             $"{torch.get_num_threads()} threads" + (a.Resume is null ? "" : $"; resuming from {a.Resume}"));
-        if (gan is not null)
-            stdout.WriteLine($"SPSR-{spsrOptions!.Variant} GAN: discriminators {string.Join(", ", new[] { gan.ImageDiscriminator is null ? null : "image", gan.GradientDiscriminator is null ? null : "gradient", gan.StructureDiscriminator is null ? null : "structure" }.OfType<string>().DefaultIfEmpty("none"))}; " +
-                $"weights pixel {spsrOptions.PixelWeight:G3}, perceptual {spsrOptions.FeatureWeight:G3}, branch {spsrOptions.PixelBranchWeight:G3}; fusion-only for {(spsrOptions.BranchPretrain ? spsrOptions.BranchInitIterations : 0)} iterations; " +
+        if (session.Gan is { } gan)
+        {
+            var o = gan.Options;
+            var discriminators = new[] { gan.ImageDiscriminator is null ? null : "image", gan.GradientDiscriminator is null ? null : "gradient", gan.StructureDiscriminator is null ? null : "structure" };
+            stdout.WriteLine($"SPSR-{o.Variant} GAN: discriminators {string.Join(", ", discriminators.OfType<string>().DefaultIfEmpty("none"))}; " +
+                $"weights pixel {o.PixelWeight:G3}, perceptual {o.FeatureWeight:G3}, branch {o.PixelBranchWeight:G3}; fusion-only for {(o.BranchPretrain ? o.BranchInitIterations : 0)} iterations; " +
                 "the checkpoint holds G, the discriminators, their optimisers and the iteration (VGG19/NSE come from their files)");
-        if (usesBoundaries)
+        }
+        if (session.UsesBoundaries)
             stdout.WriteLine(boundaryFolder is null
                 ? $"boundary targets: Sobel edges of the HR patches (no boundary files; put them in {implicitBoundaries} or give --boundaries <folder>)"
                 : $"boundary targets: {sampler.ImageCount} maps from {boundaryFolder}");
-        stdout.WriteLine($"checkpoint {checkpointPath}; curves {trainingOptions.CurvesPngPath}; log {trainingOptions.LogCsvPath}");
-
-        using var bar = new ConsoleProgressBar(stdout, live: ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
-        using var cts = new CancellationTokenSource();
-        bool interrupted = false;
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (interrupted) return; // a second Ctrl-C ends the process at once
-            interrupted = true;
-            e.Cancel = true;
-            cts.Cancel();
-            bar.WriteLine("interrupt: finishing the current step and writing a checkpoint … (Ctrl-C again to abort at once)");
-        };
-        Console.CancelKeyPress += onCancel;
-        // SIGTERM (kill, systemd, a scheduler's time limit) is handled as Ctrl-C: finish the step, write the checkpoint.
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            if (interrupted) return; // a second signal ends the process at once
-            interrupted = true;
-            ctx.Cancel = true;
-            cts.Cancel();
-            bar.WriteLine("terminate signal: finishing the current step and writing a checkpoint …");
-        });
-        TrainingResult result;
-        try
-        {
-            var progress = new Reporter(p =>
-            {
-                var text = Status(p);
-                if (p.Event == "validate" && p.LastValidation is { } v) bar.WriteLine($"step {p.Step}: validation PSNR {v.Psnr:F2} dB ({v.Protocol})");
-                bar.Update(p.Fraction, text);
-            });
-            result = gan is not null
-                ? SpsrTrainingRun.Run(gan, sampler, trainingOptions, progress, cts.Token)
-                : new Trainer(network, sampler, trainingOptions).Run(progress, cts.Token);
-        }
-        catch (TrainingDivergedException e)
-        {
-            bar.Dispose();
-            stderr.WriteLine("error: " + e.Message);
-            return ExitDiverged;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-        bar.Complete(1, $"step {result.Step}, loss {result.LastLoss:G4}" + (result.LastValidation is { } lv ? $", validation {lv.Psnr:F2} dB" : "") + $", {result.Elapsed.TotalMinutes:F1} min");
-        if (result.StopReason == TrainingStopReason.Cancelled)
-        {
-            stderr.WriteLine($"cancelled at step {result.Step}; checkpoint {checkpointPath}. Continue with: sr train --resume {checkpointPath} -o {a.Output}" +
-                (a.Steps is long st ? $" --steps {st}" : "") + (a.Minutes is double mm ? $" --minutes {mm.ToString(CultureInfo.InvariantCulture)}" : ""));
-            return ExitCancelled;
-        }
-        var facts = new Dictionary<string, string>(metadata)
-        {
-            ["steps"] = result.Step.ToString(CultureInfo.InvariantCulture),
-            ["seed"] = seedValue.ToString(CultureInfo.InvariantCulture),
-            // The whole run's time, across resumes; this session's part separately.
-            ["training_minutes"] = result.TotalElapsed.TotalMinutes.ToString("F2", CultureInfo.InvariantCulture),
-            ["training_minutes_this_session"] = result.Elapsed.TotalMinutes.ToString("F2", CultureInfo.InvariantCulture),
-            ["threads"] = torch.get_num_threads().ToString(CultureInfo.InvariantCulture),
-            ["final_loss"] = result.LastLoss.ToString("G6", CultureInfo.InvariantCulture),
-        };
-        facts.Remove("options");
-        if (result.LastValidation is { } last)
-        {
-            facts["val_psnr"] = last.Psnr.ToString("F4", CultureInfo.InvariantCulture);
-            facts["val_protocol"] = last.Protocol;
-        }
-        ModelFile.Save(output, network, info.Name, networkOptions, facts);
-        stdout.WriteLine($"wrote {output} ({result.StopReason switch { TrainingStopReason.StepsReached => "step bound reached", TrainingStopReason.TimeBudgetSpent => "time budget spent", _ => "stopped" }})");
-        return 0;
-    }
-
-    private static string Status(TrainingProgress p)
-    {
-        var parts = new List<string>
-        {
-            p.MaxSteps is long m ? $"step {p.Step}/{m}" : $"step {p.Step}",
-            $"loss {p.Loss:G4}",
-            $"{p.StepsPerSecond:F2} step/s",
-            $"lr {p.LearningRate:G3}",
-        };
-        if (p.LastValidation is { } v) parts.Add($"val {v.Psnr:F2} dB");
-        if (p.Budget is { } b) parts.Add($"{Clock(p.Elapsed)}/{Clock(b)}");
-        return string.Join("  ", parts);
-    }
-
-    private static string Clock(TimeSpan t) => $"{(int)t.TotalMinutes}:{t.Seconds:00}";
-
-    private sealed class Reporter(Action<TrainingProgress> handler) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => handler(value);
+        stdout.WriteLine($"checkpoint {settings.Files.Checkpoint}; curves {settings.Files.CurvesPng}; log {settings.Files.LogCsv}");
     }
 }

@@ -27,6 +27,15 @@ public sealed record ModelInfo(
     /// <summary>Per-scale recipe where the paper's differs by scale (patch sizes); null = <see cref="Recipe"/> for every scale.</summary>
     public Func<int, TrainingRecipe>? RecipeByScale { get; init; }
 
+    /// <summary>How the network trains (which step the shared loop runs): its objective by default, SPSR's GAN for spsr-g/-p/-j.</summary>
+    public TrainingMethod Training { get; init; } = TrainingMethod.Objective;
+
+    /// <summary>
+    /// A registry model whose weights may start this one partially (matching names and shapes; SPSR from its RRDBNet
+    /// backbone), or null: then only a model of the same family initialises it.
+    /// </summary>
+    public string? InitializesFrom { get; init; }
+
     /// <summary>The recipe for one scale.</summary>
     public TrainingRecipe RecipeFor(int scale) => RecipeByScale?.Invoke(scale) ?? Recipe;
 }

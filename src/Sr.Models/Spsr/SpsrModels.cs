@@ -68,5 +68,8 @@ public static class SpsrModels
     }
 
     private static ModelInfo Spsr(string name, SpsrVariant variant, string description) =>
-        new(name, SpsrPaper, ColorSpace.Rgb, Scales, CreateSpsr, (new SpsrOptions { Variant = variant }).ToRecipe()) { Description = description };
+        new(name, SpsrPaper, ColorSpace.Rgb, Scales, CreateSpsr, (new SpsrOptions { Variant = variant }).ToRecipe())
+        {
+            Description = description, Training = TrainingMethod.SpsrGan, InitializesFrom = "rrdbnet",
+        };
 }

@@ -10,6 +10,17 @@ namespace Sr.Models.Spsr;
 
 public static class StructureLearning
 {
+    /// <summary>The extractors SPSR-P and SPSR-J need: nse-p (contrastive prediction) and nse-j (jigsaw puzzles).</summary>
+    public static IReadOnlyList<StructureExtractorInfo> Extractors { get; } =
+    [
+        new("nse-p", StructureLearningTask.ContrastivePrediction, "SPSR-P's neural structure extractor, trained by contrastive prediction (InfoNCE, τ = 64)"),
+        new("nse-j", StructureLearningTask.Jigsaw, "SPSR-J's neural structure extractor, trained by solving 2×2 jigsaw puzzles (24 permutations)"),
+    ];
+
+    /// <summary>The extractor of that name (case-insensitive), or null.</summary>
+    public static StructureExtractorInfo? FindExtractor(string? name) =>
+        name is null ? null : Extractors.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>One progress report: step, mean loss and top-1 accuracy over the steps since the last report.</summary>
     public readonly record struct Progress(int Step, int Steps, double Loss, double Accuracy);
 
