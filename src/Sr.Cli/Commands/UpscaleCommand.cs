@@ -39,29 +39,9 @@ public static class UpscaleCommand
     public static int Run(string input, string output, int? requestedScale, string modelSpec, InferenceOptions options, CancellationToken ct = default, long maxPixels = DefaultMaxPixels)
     {
         if (ScaleOption.Resolve(requestedScale, modelSpec, Console.Error) is not int scale) return 2;
-        if (maxPixels <= 0)
+        if (ArgumentError(input, scale, options, maxPixels) is { } error)
         {
-            Console.Error.WriteLine($"error: --max-pixels must be positive (got {maxPixels}).");
-            return 2;
-        }
-        if (scale is not (2 or 3 or 4))
-        {
-            Console.Error.WriteLine($"error: --scale must be 2, 3 or 4 (got {scale}).");
-            return 2;
-        }
-        if (options.TileSize < 0)
-        {
-            Console.Error.WriteLine($"error: --tile must be 0 (off) or a positive LR tile size (got {options.TileSize}).");
-            return 2;
-        }
-        if (options.MemoryBudgetBytes is <= 0)
-        {
-            Console.Error.WriteLine("error: --memory-budget must be a positive number of MiB.");
-            return 2;
-        }
-        if (!Directory.Exists(input) && !File.Exists(input))
-        {
-            Console.Error.WriteLine($"error: {input}: no such file or folder.");
+            Console.Error.WriteLine("error: " + error);
             return 2;
         }
         var clock = Environment.GetEnvironmentVariable("SR_TIMINGS") == "1" ? StageClock.Start() : null;
@@ -121,6 +101,15 @@ public static class UpscaleCommand
             }
         }
     }
+
+    /// <summary>What is wrong with the arguments (one line, naming the option), or null.</summary>
+    private static string? ArgumentError(string input, int scale, InferenceOptions options, long maxPixels) =>
+        maxPixels <= 0 ? $"--max-pixels must be positive (got {maxPixels})."
+        : scale is not (2 or 3 or 4) ? $"--scale must be 2, 3 or 4 (got {scale})."
+        : options.TileSize < 0 ? $"--tile must be 0 (off) or a positive LR tile size (got {options.TileSize})."
+        : options.MemoryBudgetBytes is <= 0 ? "--memory-budget must be a positive number of MiB."
+        : !Directory.Exists(input) && !File.Exists(input) ? $"{input}: no such file or folder."
+        : null;
 
     private static (int width, int height, double seconds, IReadOnlyList<string> notes) UpscaleOne(string input, string output, int scale, ISuperResolver method, long maxPixels)
     {

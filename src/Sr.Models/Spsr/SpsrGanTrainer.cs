@@ -1,11 +1,9 @@
 // SPSR (Ma et al., CVPR 2020 §3.3–4.1; TPAMI 2021 §4.3): one GAN training iteration of SPSR-G (G, D_I, D_GM) or
 // SPSR-P/-J (G, D_SF on NSE features), in the order of upstream's SPSRModel.optimize_parameters (Maclory/SPSR).
-using System.Globalization;
 using Sr.Models.Losses;
 using Sr.Models.Networks.Spsr;
 using Sr.Models.Training;
 using Sr.Torch;
-using Sr.Torch.Serialization;
 using static Sr.Torch.torch;
 
 namespace Sr.Models.Spsr;
@@ -19,7 +17,7 @@ namespace Sr.Models.Spsr;
 /// <see cref="SaveCheckpoint"/> and <see cref="Restore"/> carry everything that trains — G, each discriminator, their
 /// optimisers and the iteration counter — so a run continues exactly; the frozen VGG19 and NSE come from their files.
 /// </summary>
-public sealed class SpsrGanTrainer : IDisposable
+public sealed partial class SpsrGanTrainer : IDisposable
 {
     private readonly optim.Optimizer _optG;
     private readonly List<(VggDiscriminator d, optim.Optimizer opt)> _ds = [];
@@ -128,59 +126,6 @@ public sealed class SpsrGanTrainer : IDisposable
         return Trained().All(t => t.Network.parameters().All(p => p.detach().isfinite().all().item<bool>()));
     }
 
-    /// <summary>
-    /// Writes a checkpoint of kind <see cref="CheckpointKind"/> (temporary file + rename): G, each discriminator, each
-    /// optimiser's state (Adam moments and step counts, learning rates) and <see cref="Iteration"/>, with
-    /// <paramref name="state"/> and <paramref name="metadata"/>. The frozen VGG19 and NSE are not stored: they come from their files.
-    /// </summary>
-    public void SaveCheckpoint(string path, Checkpoint.State state, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(state);
-        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
-        {
-            ["spsr_iteration"] = Iteration.ToString(CultureInfo.InvariantCulture),
-            ["spsr_variant"] = Options.Variant.ToString(),
-        };
-        var trained = Trained().ToList();
-        Checkpoint.Save(path, CheckpointKind, trained.Select(t => (t.Name, t.Network)).ToList(),
-            trained.Select(t => (OptimizerPrefix + t.Name, t.Optimizer)).ToList(), state, meta);
-    }
-
-    /// <summary>
-    /// Loads what <see cref="SaveCheckpoint"/> wrote into this trainer's networks and optimisers and continues the iteration
-    /// count and the schedules from it. Throws <see cref="WeightsFormatException"/> naming the file when it is not an SPSR GAN
-    /// checkpoint or when its networks do not fit this trainer (another variant, size or set of discriminators).
-    /// </summary>
-    public void Restore(Checkpoint checkpoint)
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        checkpoint.RequireKind(CheckpointKind, $"an SPSR-{Options.Variant} GAN run");
-        var trained = Trained().ToList();
-        var expected = trained.SelectMany(t => new[] { t.Name, OptimizerPrefix + t.Name }).Order(StringComparer.Ordinal).ToList();
-        var stored = checkpoint.PartNames.Order(StringComparer.Ordinal).ToList();
-        if (!expected.SequenceEqual(stored))
-            throw new WeightsFormatException(checkpoint.Path, $"holds the states {string.Join(", ", stored)}, but this SPSR-{Options.Variant} run trains {string.Join(", ", expected)} " +
-                "(a GAN weight of 0 removes its discriminator): resume with the checkpoint's SPSR settings");
-        if (!checkpoint.Metadata.TryGetValue("spsr_iteration", out var itText) || !int.TryParse(itText, NumberStyles.None, CultureInfo.InvariantCulture, out int iteration))
-            throw new WeightsFormatException(checkpoint.Path, "SPSR GAN checkpoint has no valid 'spsr_iteration' entry");
-        foreach (var (name, network, optimizer) in trained)
-        {
-            try
-            {
-                network.load_state_dict(checkpoint.Part(name), strict: true);
-                optimizer.load_state_dict(checkpoint.Part(OptimizerPrefix + name));
-            }
-            catch (ArgumentException e)
-            {
-                throw new WeightsFormatException(checkpoint.Path, $"its '{name}' state does not fit this SPSR-{Options.Variant} run: {e.Message}", e);
-            }
-        }
-        Iteration = iteration;
-        foreach (var s in _schedulers) s.SetEpoch(iteration);
-        _fusionOnlyApplied = null; // the next step sets which generator parameters train
-    }
-
     /// <summary>Whether iteration <paramref name="iteration"/> trains only the fusion block (upstream: step &lt; Branch_init_iters).</summary>
     public bool IsFusionOnly(int iteration) => Options.BranchPretrain && iteration < Options.BranchInitIterations;
 
@@ -217,72 +162,83 @@ public sealed class SpsrGanTrainer : IDisposable
             srFeat = StructureExtractor.call(sr);
             using (no_grad()) hrFeat = StructureExtractor.call(hr);
         }
+        var images = new Images(sr, hr, g.GradientMap, srGrad, hrGrad, srFeat, hrFeat);
+        if (it % o.DUpdateRatio == 0 && it > o.DInitIterations) losses = UpdateGenerator(losses, images);
+        losses = UpdateDiscriminators(losses, images);
+        foreach (var s in _schedulers) s.step();
+        return losses;
+    }
 
-        if (it % o.DUpdateRatio == 0 && it > o.DInitIterations)
+    /// <summary>The SR image, the HR target, G's gradient-branch map, and the gradient maps / NSE features of SR and HR where used.</summary>
+    private readonly record struct Images(Tensor Sr, Tensor Hr, Tensor GradientMap, Tensor? SrGrad, Tensor? HrGrad, Tensor? SrFeat, Tensor? HrFeat);
+
+    /// <summary>G's update on the weighted sum of the variant's terms (the discriminators frozen).</summary>
+    private SpsrStepLosses UpdateGenerator(SpsrStepLosses losses, Images x)
+    {
+        var o = Options;
+        var (sr, hr) = (x.Sr, x.Hr);
+        _optG.zero_grad();
+        var terms = new List<Tensor>();
+        double Add(double weight, Func<Tensor> term)
         {
-            _optG.zero_grad();
-            var terms = new List<Tensor>();
-            double Add(double weight, Func<Tensor> term)
-            {
-                if (weight <= 0) return 0;
-                var t = term().mul(weight);
-                terms.Add(t);
-                return t.item<double>();
-            }
+            if (weight <= 0) return 0;
+            var t = term().mul(weight);
+            terms.Add(t);
+            return t.item<double>();
+        }
+        losses = losses with
+        {
+            GeneratorUpdated = true,
+            Pixel = Add(o.PixelWeight, () => PixelLosses.Distance(sr, hr, o.PixelCriterion)),
+            Perceptual = _perceptual is null ? 0 : Add(o.FeatureWeight, () => _perceptual.Compute(sr, hr)),
+            Branch = Add(o.PixelBranchWeight, () => GradientLosses.Branch(x.GradientMap, hr, o.PixelBranchCriterion)),
+        };
+        if (o.Variant == SpsrVariant.G)
+        {
             losses = losses with
             {
-                GeneratorUpdated = true,
-                Pixel = Add(o.PixelWeight, () => PixelLosses.Distance(sr, hr, o.PixelCriterion)),
-                Perceptual = _perceptual is null ? 0 : Add(o.FeatureWeight, () => _perceptual.Compute(sr, hr)),
-                Branch = Add(o.PixelBranchWeight, () => GradientLosses.Branch(g.GradientMap, hr, o.PixelBranchCriterion)),
+                GradientPixel = Add(o.GradientPixelWeight, () => PixelLosses.Distance(x.SrGrad!, x.HrGrad!, o.GradientPixelCriterion)),
+                ImageGan = ImageDiscriminator is null ? 0 : Add(o.GanWeight, () => RelativisticGanLoss.Generator(ImageDiscriminator.call(hr), ImageDiscriminator.call(sr))),
+                GradientGan = GradientDiscriminator is null ? 0 : Add(o.GradientGanWeight, () => RelativisticGanLoss.Generator(GradientDiscriminator.call(x.HrGrad!), GradientDiscriminator.call(x.SrGrad!))),
             };
-            if (o.Variant == SpsrVariant.G)
-            {
-                losses = losses with
-                {
-                    GradientPixel = Add(o.GradientPixelWeight, () => PixelLosses.Distance(srGrad!, hrGrad!, o.GradientPixelCriterion)),
-                    ImageGan = ImageDiscriminator is null ? 0 : Add(o.GanWeight, () => RelativisticGanLoss.Generator(ImageDiscriminator.call(hr), ImageDiscriminator.call(sr))),
-                    GradientGan = GradientDiscriminator is null ? 0 : Add(o.GradientGanWeight, () => RelativisticGanLoss.Generator(GradientDiscriminator.call(hrGrad!), GradientDiscriminator.call(srGrad!))),
-                };
-            }
-            else
-            {
-                losses = losses with
-                {
-                    StructurePixel = Add(o.StructurePixelWeight, () => PixelLosses.Distance(srFeat!, hrFeat!, o.StructurePixelCriterion)),
-                    StructureGan = StructureDiscriminator is null ? 0 : Add(o.StructureGanWeight, () => RelativisticGanLoss.Generator(StructureDiscriminator.call(hrFeat!), StructureDiscriminator.call(srFeat!))),
-                };
-            }
-            if (terms.Count > 0)
-            {
-                var total = terms.Aggregate((a, b) => a.add(b));
-                double value = total.item<double>();
-                if (!double.IsFinite(value)) throw new TrainingDivergedException(it, $"the SPSR generator loss is {value} (pixel {losses.Pixel}, perceptual {losses.Perceptual})", null, null);
-                total.backward();
-                _optG.step();
-                losses = losses with { GeneratorTotal = value };
-            }
         }
+        else
+        {
+            losses = losses with
+            {
+                StructurePixel = Add(o.StructurePixelWeight, () => PixelLosses.Distance(x.SrFeat!, x.HrFeat!, o.StructurePixelCriterion)),
+                StructureGan = StructureDiscriminator is null ? 0 : Add(o.StructureGanWeight, () => RelativisticGanLoss.Generator(StructureDiscriminator.call(x.HrFeat!), StructureDiscriminator.call(x.SrFeat!))),
+            };
+        }
+        if (terms.Count == 0) return losses;
+        var total = terms.Aggregate((a, b) => a.add(b));
+        double value = total.item<double>();
+        if (!double.IsFinite(value)) throw new TrainingDivergedException(losses.Iteration, $"the SPSR generator loss is {value} (pixel {losses.Pixel}, perceptual {losses.Perceptual})", null, null);
+        total.backward();
+        _optG.step();
+        return losses with { GeneratorTotal = value };
+    }
 
-        // Discriminators, each on detached fakes (upstream order: D_I, then D_GM; D_SF for SPSR-P/-J).
+    /// <summary>Each discriminator on its RaGAN loss with the fakes detached (upstream order: D_I, then D_GM; D_SF for SPSR-P/-J).</summary>
+    private SpsrStepLosses UpdateDiscriminators(SpsrStepLosses losses, Images x)
+    {
         foreach (var (d, opt) in _ds)
         {
             foreach (var p in d.parameters()) p.requires_grad = true;
             opt.zero_grad();
             Tensor real, fake;
-            if (d == ImageDiscriminator) (real, fake) = (hr, sr.detach());
-            else if (d == GradientDiscriminator) (real, fake) = (hrGrad!, srGrad!.detach());
-            else (real, fake) = (hrFeat!, srFeat!.detach());
+            if (d == ImageDiscriminator) (real, fake) = (x.Hr, x.Sr.detach());
+            else if (d == GradientDiscriminator) (real, fake) = (x.HrGrad!, x.SrGrad!.detach());
+            else (real, fake) = (x.HrFeat!, x.SrFeat!.detach());
             var ld = RelativisticGanLoss.Discriminator(d.call(real), d.call(fake));
             double v = ld.item<double>();
-            if (!double.IsFinite(v)) throw new TrainingDivergedException(it, $"the SPSR {Trained().First(t => ReferenceEquals(t.Network, d)).Name} discriminator loss is {v}", null, null);
+            if (!double.IsFinite(v)) throw new TrainingDivergedException(losses.Iteration, $"the SPSR {Trained().First(t => ReferenceEquals(t.Network, d)).Name} discriminator loss is {v}", null, null);
             ld.backward();
             opt.step();
             if (d == ImageDiscriminator) losses = losses with { ImageDiscriminator = v };
             else if (d == GradientDiscriminator) losses = losses with { GradientDiscriminator = v };
             else losses = losses with { StructureDiscriminator = v };
         }
-        foreach (var s in _schedulers) s.step();
         return losses;
     }
 
