@@ -10,16 +10,19 @@ import re
 import sys
 
 MAX_FILE, MAX_METHOD = 300, 80
-SIG = re.compile(r'^\s*(?:\[[^\]]*\]\s*)*(?:(?:public|private|internal|protected|static|override|virtual|abstract|sealed|async|unsafe|extern|new|partial|readonly)\s+)+'
-                 r'[\w<>\[\],.?() ]+?\s+[\w.]+\s*(?:<[^>]*>)?\s*\(')
+SIG = re.compile(r'^(?: {4}| {8}| {12})(?:\[[^\]]*\]\s*)*(?:(?:public|private|internal|protected|static|override|virtual|abstract|sealed|async|unsafe|extern|new|partial|readonly|file)\s+)*'
+                 r'(?:[\w<>\[\],.?() ]+?\s+)?(?:operator\s*\S+|[A-Za-z_][\w.]*)\s*(?:<[^>()]*>)?\s*\(')
+KEYWORDS = {'if', 'for', 'foreach', 'while', 'switch', 'catch', 'using', 'return', 'new', 'lock', 'fixed', 'throw', 'await', 'else', 'nameof', 'typeof', 'when', 'base', 'this'}
 
 
 def methods(lines):
     i = 0
     while i < len(lines):
         line = lines[i]
-        if SIG.match(line) and not line.strip().endswith(';') and ' class ' not in line and ' record ' not in line and ' struct ' not in line and ' interface ' not in line:
-            name = re.findall(r'[\w.]+', re.sub(r'<[^>]*>', '', line.split('(')[0]))[-1]
+        head = re.findall(r'[\w.]+', re.sub(r'<[^>]*>', '', line.split('(')[0]))
+        if (SIG.match(line) and head and head[-1] not in KEYWORDS and head[0] not in KEYWORDS and '=' not in line.split('(')[0]
+                and not line.strip().endswith(';') and not re.search(r'\b(class|record|struct|interface|delegate)\b', line)):
+            name = re.search(r'(?:operator\s*\S+?|[A-Za-z_]\w*)\s*(?:<[^>()]*>)?\s*(?=\()', line).group(0).split('<')[0].strip()
             depth, started, j = 0, False, i
             while j < len(lines):
                 code = re.sub(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|//.*', '', lines[j])
