@@ -10,6 +10,7 @@ using Sr.Models.Networks.Spsr;
 using Sr.Models.Registry;
 using Sr.Models.Spsr;
 using Sr.Models.Training;
+using Sr.Plots;
 using Sr.Torch;
 
 namespace Sr.Cli.Commands;
@@ -356,6 +357,7 @@ public static class TrainCommand
             CheckpointMetadata = metadata,
             LogCsvPath = stem + ".log.csv",
             CurvesPngPath = stem + ".curves.png",
+            CurvesRenderer = new WarnOnceCurves(new TrainingCurvesPlot(), stderr),
             SnapshotTimes = snapshotMinutes.Select(TimeSpan.FromMinutes).ToList(),
             Snapshot = snapshotMinutes.Count == 0 ? null : (net, step, at) =>
             {

@@ -53,7 +53,7 @@ public static class SpsrTrainingRun
             lastGoodStep = step;
         }
 
-        var log = new TrainingLog(options.LogCsvPath, options.CurvesPngPath);
+        var log = new TrainingLog(options.LogCsvPath, options.CurvesPngPath, options.CurvesRenderer);
         if (options.ResumeFrom is not null) log.LoadExisting(step);
         var clock = Stopwatch.StartNew();
         var sinceCheckpoint = Stopwatch.StartNew();

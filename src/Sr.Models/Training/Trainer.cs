@@ -129,7 +129,7 @@ public sealed class Trainer
         // The schedule is a closed form of the step, so a resumed run continues it exactly.
         scheduler.SetEpoch((int)Math.Min(step, int.MaxValue));
 
-        Log = new TrainingLog(_options.LogCsvPath, _options.CurvesPngPath);
+        Log = new TrainingLog(_options.LogCsvPath, _options.CurvesPngPath, _options.CurvesRenderer);
         if (_options.ResumeFrom is not null) Log.LoadExisting(step);
 
         var clock = Stopwatch.StartNew();
