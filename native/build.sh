@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build="${SRNATIVE_BUILD_DIR:-$here/build}"
-pkgs="libtorch-dev cmake g++ libopencv-dev libopenblas0-pthread"
+pkgs="libtorch-dev cmake g++ libopencv-dev libopenblas0-pthread fonts-dejavu-core"
 
 missing() {
   command -v cmake >/dev/null 2>&1 || return 0
@@ -13,6 +13,8 @@ missing() {
   [ -d /usr/include/opencv4/opencv2/imgcodecs ] || return 0
   # OpenBLAS: without it Debian's libtorch runs matmuls on the reference BLAS (~27x slower here).
   ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1 || [ -n "${Torch_DIR:-}" ] || return 0
+  # The figures' font (src/Sr.Plots/PlotFonts.cs): ScottPlot's SkiaSharp natives carry no fonts of their own.
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || return 0
   return 1
 }
 
@@ -23,7 +25,7 @@ if missing; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2 && apt-get install -y -qq $pkgs >&2
   else
-    echo "error SR0001: native prerequisites are missing (libtorch, cmake, OpenCV, OpenBLAS). As root run: $cmd" >&2
+    echo "error SR0001: native prerequisites are missing (libtorch, cmake, OpenCV, OpenBLAS, DejaVu fonts). As root run: $cmd" >&2
     exit 1
   fi
 fi

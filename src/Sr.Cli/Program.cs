@@ -35,6 +35,7 @@ public static class Program
         root.Subcommands.Add(Commands.DegradeCommand.Create());
         root.Subcommands.Add(Commands.ReduceCommand.Create());
         root.Subcommands.Add(Commands.TrainCommand.Create());
+        root.Subcommands.Add(Commands.PlotCommand.Create());
         root.Subcommands.Add(Commands.ExportCommand.Create());
         root.Subcommands.Add(Commands.ImportCommand.Create());
         return root;

@@ -94,9 +94,10 @@ public class UpscaleAndCompareTests : IDisposable
         var (code, stdout, err) = CliRunner.Run("compare", hr, "--scale", "3", "--models", "bicubic,bicubic-rgb", "-o", output);
         Assert.True(code == 0, err);
         using var pic = ImageFile.Read(output);
-        // butterfly is 256×256 (mod 3: 255): 4 panels of 255 px plus 5 gaps of 6 px; height = gap + panel + label band + zoomed crop + gap.
-        Assert.Equal(4 * 255 + 5 * 6, pic.Width);
-        Assert.Equal(6 + 255 + 40 + 63 * 4 + 6, pic.Height);
+        // butterfly is 256×256 (mod 3: 255): 4 panels of 255 px plus 5 gaps of 12 px (the texts are narrower than a panel);
+        // height = gap + panel + 8 + title (17 px) + score (14 px) + 18 + the 63-px crop zoomed ×4 + gap.
+        Assert.Equal(4 * 255 + 5 * 12, pic.Width);
+        Assert.Equal(12 + 255 + 8 + 17 + 14 + 18 + 63 * 4 + 12, pic.Height);
         Assert.Contains("PSNR", stdout);
     }
 }

@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Sr.Models;
 using Sr.Models.Imaging;
-using Sr.Models.Rendering;
+using Sr.Models.Evaluation;
+using Sr.Plots;
 using Sr.Models.Upscaling;
 using Sr.Torch.io;
 
@@ -53,10 +54,10 @@ public static class CompareCommand
             }
             using var image = ImageFile.Read(hrPath);
             using var converted = ImageTensor.FromDecoded(image, AlphaHandling.Drop);
-            var (picture, entries) = ComparisonPicture.Build(converted.Image, scale, methods);
-            picture.SavePng(output);
+            var comparison = MethodComparison.Run(converted.Image, scale, methods);
+            var picture = ComparisonFigure.WritePng(output, comparison);
             Console.WriteLine($"{output}: {picture.Width}×{picture.Height}");
-            foreach (var e in entries)
+            foreach (var e in comparison.Entries)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {e.Name,-24} PSNR {e.Psnr,7:F2} dB  SSIM {e.Ssim:F4}  (Y, shave {scale})"));
             return 0;
         }

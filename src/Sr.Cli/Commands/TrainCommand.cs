@@ -6,6 +6,7 @@ using Sr.Models.Networks;
 using Sr.Models.Registry;
 using Sr.Models.Spsr;
 using Sr.Models.Training;
+using Sr.Plots;
 using Sr.Torch;
 
 namespace Sr.Cli.Commands;
@@ -185,6 +186,7 @@ public static class TrainCommand
             CheckpointMetadata = metadata,
             LogCsvPath = settings.Files.LogCsv,
             CurvesPngPath = settings.Files.CurvesPng,
+            CurvesRenderer = new WarnOnceCurves(new TrainingCurvesPlot(), stderr),
             SnapshotTimes = settings.SnapshotMinutes.Select(TimeSpan.FromMinutes).ToList(),
             Snapshot = settings.SnapshotMinutes.Count == 0 ? null : session.SnapshotWriter(settings.Files, metadata),
         };

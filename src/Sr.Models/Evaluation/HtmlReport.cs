@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Sr.Models.Imaging;
-using Sr.Models.Rendering;
 using Sr.Torch;
 using Sr.Torch.io;
 
@@ -18,7 +17,7 @@ namespace Sr.Models.Evaluation;
 /// </summary>
 /// <remarks>
 /// The page is written temp + rename: a run that fails half-way leaves no half-written page. The crop is the square where the
-/// method's output and bicubic differ most — where the method does its work — found as <see cref="ComparisonPicture"/> finds
+/// method's output and bicubic differ most — where the method does its work — found as <see cref="MethodComparison"/> finds
 /// its zoom. Crops are enlarged by a whole factor with nearest neighbour in the PNG itself and shown at their own size, so no
 /// browser resamples (blurs) them: every pixel on the screen is a pixel of the result.
 /// </remarks>
@@ -67,7 +66,7 @@ public sealed class HtmlReport
         ArgumentNullException.ThrowIfNull(image);
         if (_crops.Count >= MaxImages) return;
         using var scope = torch.NewDisposeScope();
-        var (top, left, size) = ComparisonPicture.MostDifferentRegion([image.Bicubic, image.Output], image.GroundTruth);
+        var (top, left, size) = MethodComparison.MostDifferentRegion([image.Bicubic, image.Output], image.GroundTruth);
         int zoom = ZoomFor(size);
         string Encode(Tensor picture)
         {

@@ -31,7 +31,7 @@ public sealed partial class Trainer
                 _lastGoodStep = _step;
             }
             step.Begin(_step);
-            _log = trainer.Log = new TrainingLog(_options.LogCsvPath, _options.CurvesPngPath);
+            _log = trainer.Log = new TrainingLog(_options.LogCsvPath, _options.CurvesPngPath, _options.CurvesRenderer);
             if (_options.ResumeFrom is not null) _log.LoadExisting(_step);
             _stepsAtReport = _step;
             foreach (var watch in new[] { _clock, _sinceCheckpoint, _sinceLogWrite, _sinceReport }) watch.Start();

@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text;
-using Sr.Models.Plotting;
 using Sr.Torch.io;
 
 namespace Sr.Models.Training;
 
 /// <summary>
 /// The rows of a training run (mean loss every few steps, validation results) with an optional CSV and a PNG of the
-/// curves, both rewritten atomically (temp + rename) so a reader never sees half a file.
+/// curves (drawn by <paramref name="curves"/> when one is given), both rewritten atomically (temp + rename) so a reader never
+/// sees half a file.
 /// </summary>
-public sealed class TrainingLog(string? csvPath, string? pngPath)
+public sealed class TrainingLog(string? csvPath, string? pngPath, ICurvesRenderer? curves = null)
 {
     public const string Header = "step,elapsed_s,loss,lr,val_psnr,val_ssim";
 
@@ -20,7 +20,8 @@ public sealed class TrainingLog(string? csvPath, string? pngPath)
     private readonly object _gate = new();
 
     public string? CsvPath { get; } = csvPath;
-    public string? PngPath { get; } = pngPath;
+    /// <summary>Where the curves go; null when no path or no renderer was given.</summary>
+    public string? PngPath { get; } = curves is null ? null : pngPath;
 
     public IReadOnlyList<Row> Rows
     {
@@ -73,6 +74,6 @@ public sealed class TrainingLog(string? csvPath, string? pngPath)
     public void Write()
     {
         if (CsvPath is not null) AtomicFile.WriteAllBytes(CsvPath, Encoding.UTF8.GetBytes(ToCsv()));
-        if (PngPath is not null) TrainingCurves.WritePng(PngPath, Rows);
+        if (PngPath is not null) curves!.WritePng(PngPath, Rows);
     }
 }

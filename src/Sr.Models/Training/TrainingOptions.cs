@@ -47,8 +47,11 @@ public sealed record TrainingOptions
     /// <summary>Optional CSV of the log rows (step, time, loss, lr, validation), rewritten atomically as it grows.</summary>
     public string? LogCsvPath { get; init; }
 
-    /// <summary>Optional PNG of the loss and validation-PSNR curves, redrawn as training goes.</summary>
+    /// <summary>Optional PNG of the loss and validation-PSNR curves, redrawn as training goes by <see cref="CurvesRenderer"/>.</summary>
     public string? CurvesPngPath { get; init; }
+
+    /// <summary>Draws <see cref="CurvesPngPath"/> (the CLI gives Sr.Plots' ScottPlot renderer); without one no PNG is written.</summary>
+    public ICurvesRenderer? CurvesRenderer { get; init; }
 
     /// <summary>How often the CSV and PNG are rewritten (besides validations and the end).</summary>
     public TimeSpan LogWriteInterval { get; init; } = TimeSpan.FromSeconds(30);
