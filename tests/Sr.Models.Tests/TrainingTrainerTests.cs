@@ -136,6 +136,7 @@ public class TrainingTrainerTests
             LogEvery = 2,
             LogCsvPath = Path.Combine(dir, "m.log.csv"),
             CurvesPngPath = Path.Combine(dir, "m.curves.png"),
+            CurvesRenderer = new MarkerCurves(), // the science layer draws nothing itself (#18): the trainer hands the rows to its renderer
         };
         var result = new Trainer(net, sampler, options).Run(new TrainingSyncProgress(p => { if (p.Event == "validate") validatedAt.Add(p.Step); }));
         Assert.Equal(new long[] { 5, 10, 12 }, validatedAt);
@@ -173,5 +174,11 @@ public class TrainingTrainerTests
         new Trainer(net, TrainingFixtures.Sampler(seed: 3), new TrainingOptions { Recipe = Recipe, MaxSteps = 2, CheckpointPath = ckpt }).Run();
         var other = new Trainer(net, TrainingFixtures.Sampler(seed: 4), new TrainingOptions { Recipe = Recipe, MaxSteps = 4, ResumeFrom = ckpt });
         Assert.Contains("seed 3", Assert.Throws<ArgumentException>(() => other.Run()).Message);
+    }
+
+    /// <summary>Writes a placeholder file where the curves go, so the test sees that and when the loop asks for them.</summary>
+    private sealed class MarkerCurves : ICurvesRenderer
+    {
+        public void WritePng(string path, IReadOnlyList<TrainingLog.Row> rows) => File.WriteAllBytes(path, [0x89, (byte)'P', (byte)'N', (byte)'G']);
     }
 }
