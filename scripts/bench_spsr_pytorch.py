@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reference for `Sr.Bench spsr`: the SPSR x4 generator (Ma et al., CVPR 2020, Fig. 3) written in plain PyTorch with the
-same wiring as src/Sr.Models/Networks/Spsr/SpsrNet.cs, timed on the same LR input size and thread count.
+same wiring as src/Sr.Models/Papers/Spsr/Networks/SpsrNet.cs, timed on the same LR input size and thread count.
 Prints one JSON line: {"params": N, "seconds": [..], "threads": T, "torch": version}."""
 import argparse
 import json
