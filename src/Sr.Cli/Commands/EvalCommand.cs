@@ -139,7 +139,7 @@ public static class EvalCommand
     {
         try
         {
-            return Sr.Models.Losses.Lpips.Load(path);
+            return Sr.Models.Losses.Lpips.Load(Path.GetFullPath(path)); // the report records where the weights came from, as it does --lr
         }
         catch (Exception e) when (e is IOException or InvalidDataException or Sr.Torch.Serialization.WeightsFormatException or ArgumentException or UnauthorizedAccessException)
         {
