@@ -159,6 +159,19 @@ public sealed class LpipsFixtureTests : IDisposable
     }
 
     [Fact]
+    public void Lin_weights_in_the_legacy_pre_zip_format_load_like_the_zip_ones()
+    {
+        using var zip = Lpips.Load(Weights);
+        using var legacy = Lpips.Load(System.IO.Path.Combine(Weights, Lpips.AlexNetFileName), System.IO.Path.Combine(Fixture, "weights-legacy", Lpips.LinFileName));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var hr = Read("images/hr/c.png");
+        var distorted = Read("images/distorted/c.png");
+        Assert.Equal(zip.call(hr, distorted).item<float>(), legacy.call(hr, distorted).item<float>());
+        AssertRelative(Expected.GetProperty("pairs")[2].GetProperty("lpips").GetDouble(), legacy.call(hr, distorted).item<float>(), "legacy lin weights");
+    }
+
+    [Fact]
     public void Missing_corrupt_foreign_or_wrong_shaped_weights_fail_naming_the_file_and_the_problem()
     {
         var missing = Assert.Throws<FileNotFoundException>(() => Lpips.Load(System.IO.Path.Combine(_dir, "nowhere")));

@@ -12,6 +12,9 @@ What it writes, next to itself:
                                     (9 levels, a pattern repeating every 97 elements), so that git's zlib stores the 10 MB file
                                     in a few tens of KB. LPIPS values with them mean nothing perceptually; the test checks arithmetic.
   weights/alex.pth                  LPIPS v0.1's key layout (lin{0..4}.model.1.weight, 1xCx1x1, non-negative), deterministic.
+  weights-legacy/alex.pth           the same lin weights in the legacy (PyTorch 0.4-1.5, non-zip) format: the lpips package's
+                                    published weights/v0.1/alex.pth dates from 2018, before the zip format (not checked here:
+                                    the file cannot be downloaded on this machine).
   images/*.png                      three procedural 64x64 RGB pictures (hr), a distorted copy of each (noise, blur, posterize),
                                     and a 32x32 LR of each (2x2 box mean, rounded) for the end-to-end `sr eval --lr` test.
   expected.json                     LPIPS of each (hr, distorted) pair, and of each hr against the x2 MATLAB-bicubic upscale of
@@ -182,6 +185,8 @@ def main():
     alex, lin = alexnet_weights(), lin_weights()
     torch.save(alex, os.path.join(HERE, 'weights', 'alexnet-owt-7be5be79.pth'))
     torch.save(lin, os.path.join(HERE, 'weights', 'alex.pth'))
+    os.makedirs(os.path.join(HERE, 'weights-legacy'), exist_ok=True)
+    torch.save(lin, os.path.join(HERE, 'weights-legacy', 'alex.pth'), _use_new_zipfile_serialization=False)
 
     expected = {'pairs': [], 'eval': []}
     for seed, (name, kind) in enumerate([('a.png', 'noise'), ('b.png', 'blur'), ('c.png', 'posterize')]):
