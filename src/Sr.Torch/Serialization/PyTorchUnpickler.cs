@@ -137,8 +137,9 @@ public static class PyTorchUnpickler
             pos += 8;
             if (numel != storage.Numel)
                 throw new WeightsFormatException(source, $"has storage {k} of {numel} elements where its tensors say {storage.Numel}");
-            long bytes = numel * storage.Dtype.ElementSize();
-            if (bytes > data.Length - pos) throw new WeightsFormatException(source, $"is truncated: storage {k} ends early");
+            int size = storage.Dtype.ElementSize();
+            if (numel > (data.Length - pos) / size) throw new WeightsFormatException(source, $"is truncated: storage {k} ends early");
+            long bytes = numel * size;
             spans[k] = (pos, (int)bytes);
             pos += (int)bytes;
         }
