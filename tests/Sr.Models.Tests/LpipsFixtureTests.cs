@@ -5,6 +5,7 @@ using Sr.Models.Losses;
 using Sr.Torch;
 using Sr.Torch.io;
 using Sr.Torch.Serialization;
+using Xunit.Abstractions;
 using static Sr.Torch.torch;
 
 namespace Sr.Models.Tests;
@@ -14,7 +15,7 @@ namespace Sr.Models.Tests;
 /// independent float64 implementation of LPIPS v0.1 (AlexNet-lin) and wrote the weights (torchvision's and the lpips package's
 /// key layouts, deterministic low-entropy values: not ImageNet's), the images and expected.json. No Python runs here.
 /// </summary>
-public sealed class LpipsFixtureTests : IDisposable
+public sealed class LpipsFixtureTests(ITestOutputHelper output) : IDisposable
 {
     private const double RelativeTolerance = 1e-4;
 
@@ -22,9 +23,7 @@ public sealed class LpipsFixtureTests : IDisposable
     private static readonly string Weights = System.IO.Path.Combine(Fixture, "weights");
     private static readonly JsonElement Expected = JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(Fixture, "expected.json"))).RootElement;
 
-    private readonly string _dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sr-lpips-{Guid.NewGuid():N}");
-
-    public LpipsFixtureTests() => Directory.CreateDirectory(_dir);
+    private readonly string _dir = Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sr-lpips-{Guid.NewGuid():N}")).FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -35,9 +34,12 @@ public sealed class LpipsFixtureTests : IDisposable
         return converted.Image.clone();
     }
 
-    private static void AssertRelative(double expected, double actual, string what) =>
+    private void AssertRelative(double expected, double actual, string what)
+    {
+        output.WriteLine($"{what}: C# {actual:R}, PyTorch {expected:R}, relative error {Math.Abs(actual - expected) / Math.Abs(expected):E2}");
         Assert.True(Math.Abs(actual - expected) <= RelativeTolerance * Math.Abs(expected),
             $"{what}: expected {expected:R}, got {actual:R} (relative error {Math.Abs(actual - expected) / Math.Abs(expected):E2})");
+    }
 
     [Fact]
     public void Lpips_of_three_image_pairs_matches_an_independent_pytorch_implementation()
@@ -169,6 +171,25 @@ public sealed class LpipsFixtureTests : IDisposable
         var distorted = Read("images/distorted/c.png");
         Assert.Equal(zip.call(hr, distorted).item<float>(), legacy.call(hr, distorted).item<float>());
         AssertRelative(Expected.GetProperty("pairs")[2].GetProperty("lpips").GetDouble(), legacy.call(hr, distorted).item<float>(), "legacy lin weights");
+    }
+
+    [Fact]
+    public void An_image_too_small_for_alexnet_is_a_skipped_row_with_lpips_and_measured_without()
+    {
+        var folder = System.IO.Path.Combine(_dir, "small");
+        Directory.CreateDirectory(folder);
+        File.Copy(System.IO.Path.Combine(Fixture, "images", "hr", "a.png"), System.IO.Path.Combine(folder, "a.png"));
+        using (var image = ImageFile.Read(System.IO.Path.Combine(Fixture, "images", "hr", "b.png")))
+        using (var crop = image.Pixels.narrow(0, 0, 30).narrow(1, 0, 40).contiguous())
+            ImageFile.Write(System.IO.Path.Combine(folder, "b-40x30.png"), crop);
+        using var lpips = Lpips.Load(Weights);
+        var method = SuperResolvers.Resolve("bicubic", 2);
+        var with = new SrEvaluator { Lpips = lpips }.EvaluateFolder(folder, method, 2);
+        Assert.Equal(1, with.MeasuredCount);
+        var small = with.Images.Single(i => i.Name == "b-40x30.png");
+        Assert.Equal(EvalOutcome.Skipped, small.Outcome);
+        Assert.Equal("too small for LPIPS: 40×30 after mod-crop, under the 31×31 its AlexNet needs", small.Note);
+        Assert.Equal(2, new SrEvaluator().EvaluateFolder(folder, method, 2).MeasuredCount); // PSNR/SSIM alone can measure it
     }
 
     [Fact]

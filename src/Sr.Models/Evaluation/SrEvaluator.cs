@@ -285,9 +285,7 @@ public sealed class SrEvaluator
                 using (lrImage)
                 {
                     int hw = hrImage.Width, hh = hrImage.Height;
-                    int minSide = 2 * Protocol.ShaveFor(scale) + Ssim.WindowSize;
-                    if (hh - hh % scale < minSide || hw - hw % scale < minSide)
-                        return EvalImageResult.Skip(name, $"too small: {hw}×{hh} leaves less than {Ssim.WindowSize}×{Ssim.WindowSize} after mod-crop and a {Protocol.ShaveFor(scale)} px shave", hw, hh);
+                    if (TooSmall(hw, hh, scale) is { } small) return EvalImageResult.Skip(name, small, hw, hh);
                     ImageScore score;
                     try
                     {
@@ -317,15 +315,25 @@ public sealed class SrEvaluator
         {
             using var converted = ImageTensor.FromDecoded(decoded, AlphaHandling.Drop, ScalarType.Float32);
             int w = converted.Width, h = converted.Height;
-            int minSide = 2 * Protocol.ShaveFor(scale) + Ssim.WindowSize;
-            if (h - h % scale < minSide || w - w % scale < minSide)
-                return EvalImageResult.Skip(name, $"too small: {w}×{h} leaves less than {Ssim.WindowSize}×{Ssim.WindowSize} after mod-crop and a {Protocol.ShaveFor(scale)} px shave", w, h);
+            if (TooSmall(w, h, scale) is { } small) return EvalImageResult.Skip(name, small, w, h);
             var score = EvaluateImage(converted.Image, method, scale, seed, name, index);
             var notes = converted.Notes.ToList();
             if (converted.IsGray) notes.Insert(0, "gray: measured on its one channel");
             return new EvalImageResult(name, w, h, score.Psnr, score.Ssim, score.Seconds,
                 converted.Notes.Count > 0 ? EvalOutcome.Converted : EvalOutcome.Evaluated, notes.Count > 0 ? string.Join("; ", notes) : null) { Lpips = score.Lpips };
         }
+    }
+
+    /// <summary>Why a <paramref name="w"/>×<paramref name="h"/> image cannot be measured (SSIM's window after the shave; AlexNet's pooling with LPIPS), or null.</summary>
+    private string? TooSmall(int w, int h, int scale)
+    {
+        int cw = w - w % scale, ch = h - h % scale;
+        int minSide = 2 * Protocol.ShaveFor(scale) + Ssim.WindowSize;
+        if (ch < minSide || cw < minSide)
+            return $"too small: {w}×{h} leaves less than {Ssim.WindowSize}×{Ssim.WindowSize} after mod-crop and a {Protocol.ShaveFor(scale)} px shave";
+        if (Lpips is not null && (ch < Losses.Lpips.MinSide || cw < Losses.Lpips.MinSide))
+            return $"too small for LPIPS: {cw}×{ch} after mod-crop, under the {Losses.Lpips.MinSide}×{Losses.Lpips.MinSide} its AlexNet needs";
+        return null;
     }
 
     /// <summary>An output on the 0..255 scale in the ground truth's colours, as [0,1] float32 for pictures.</summary>

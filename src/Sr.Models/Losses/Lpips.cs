@@ -17,6 +17,9 @@ public sealed class Lpips : nn.Module<Tensor, Tensor, Tensor>
     public const string AlexNetFileName = "alexnet-owt-7be5be79.pth";
     public const string LinFileName = "alex.pth";
 
+    /// <summary>The smallest height and width AlexNet's two 3×3/2 max-poolings accept (30×30 leaves 0×0 after the second).</summary>
+    public const int MinSide = 31;
+
     private static readonly int[] Taps = [1, 4, 7, 9, 11];
     private static readonly long[] Widths = [64, 192, 384, 256, 256];
 
@@ -53,6 +56,8 @@ public sealed class Lpips : nn.Module<Tensor, Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(y);
         if (!x.shape.SequenceEqual(y.shape) || x.dim() != 4 || x.size(1) != 3)
             throw new ArgumentException($"LPIPS compares two N×3×H×W RGB batches of one shape, got [{string.Join(", ", x.shape)}] and [{string.Join(", ", y.shape)}].");
+        if (x.size(2) < MinSide || x.size(3) < MinSide)
+            throw new ArgumentException($"LPIPS needs images of at least {MinSide}×{MinSide} (AlexNet's pooling), got {x.size(3)}×{x.size(2)}.");
         using var scope = NewDisposeScope();
         var fx = Features(x);
         var fy = Features(y);
