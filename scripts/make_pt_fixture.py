@@ -4,6 +4,8 @@ python3-torch: `/usr/bin/python3 scripts/make_pt_fixture.py`). The outputs are c
 
 Weights:
   tiny_state_dict.pt        torch.save(m.state_dict()) of a tiny module (zip format, pickle protocol 2)
+  tiny_state_dict_legacy.pt the same state dict in the legacy (PyTorch 0.4-1.5, non-zip) format:
+                            torch.save(..., _use_new_zipfile_serialization=False)
   tiny_state_dict.json      expected names, dtypes, shapes, sums and first values of every entry
   tiny_checkpoint.pth       a training checkpoint {"params": sd, "params_ema": sd', "iter": 1000}
   tiny_whole_module.pt      torch.save(m) of a whole module: a pickle our restricted reader must refuse
@@ -105,6 +107,7 @@ def main():
     sd = m.state_dict()
     assert not sd["transposed"].is_contiguous() and sd["window"].storage_offset() == 8
     torch.save(sd, os.path.join(OUT, "tiny_state_dict.pt"))
+    torch.save(sd, os.path.join(OUT, "tiny_state_dict_legacy.pt"), _use_new_zipfile_serialization=False)
 
     ema = collections.OrderedDict((k, v * 2 if v.is_floating_point() else v.clone()) for k, v in sd.items())
     torch.save({"params": sd, "params_ema": ema, "iter": 1000}, os.path.join(OUT, "tiny_checkpoint.pth"))

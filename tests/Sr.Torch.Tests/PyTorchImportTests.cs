@@ -83,6 +83,47 @@ public class PyTorchImportTests
     }
 
     [Fact]
+    public void The_legacy_non_zip_format_imports_the_same_tensors_as_the_zip_format()
+    {
+        // make_pt_fixture.py saves one state dict twice: zip (PyTorch >= 1.6) and legacy (_use_new_zipfile_serialization=False,
+        // the format of PyTorch 0.4-1.5, in which e.g. LPIPS's published lin weights were saved).
+        var zip = PyTorchUnpickler.UnpickleStateDict(Fixtures.Path("tiny_state_dict.pt"));
+        var legacy = PyTorchUnpickler.UnpickleStateDict(Fixtures.Path("tiny_state_dict_legacy.pt"));
+        try
+        {
+            AssertMatchesDescription(legacy, Fixtures.Json("tiny_state_dict.json").GetProperty("state_dict"));
+            Assert.Equal(zip.Keys, legacy.Keys);
+            foreach (var (k, t) in zip)
+            {
+                Assert.Equal(t.dtype, legacy[k].dtype);
+                Assert.Equal(t.shape, legacy[k].shape);
+                using var a = t.to(ScalarType.Float64);
+                using var b = legacy[k].to(ScalarType.Float64);
+                Assert.Equal(a.data<double>().ToArray(), b.data<double>().ToArray());
+            }
+        }
+        finally
+        {
+            foreach (var t in zip.Values.Concat(legacy.Values)) t.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_cut_legacy_file_fails_naming_the_file_and_where_it_ends()
+    {
+        using var dir = Fixtures.NewTempDir();
+        var full = File.ReadAllBytes(Fixtures.Path("tiny_state_dict_legacy.pt"));
+        foreach (int keep in new[] { 20, full.Length / 2, full.Length - 10 })
+        {
+            var path = dir.File($"cut{keep}.pt");
+            File.WriteAllBytes(path, full[..keep]);
+            var e = Assert.Throws<WeightsFormatException>(() => PyTorchUnpickler.UnpickleStateDict(path));
+            Assert.StartsWith(path + ": ", e.Message);
+            Assert.True(e.Message.Contains("truncated", StringComparison.Ordinal) || e.Message.Contains("ends early", StringComparison.Ordinal), e.Message);
+        }
+    }
+
+    [Fact]
     public void Views_of_one_shared_storage_keep_their_offsets_and_strides()
     {
         // In make_pt_fixture.py: transposed = base.t() (strides 1,6) and window = base[1:3, 2:5] (offset 8), one storage.
@@ -201,7 +242,7 @@ public class PyTorchImportTests
         Expect("truncated.pt", full[..(full.Length / 2)], "truncated or corrupt");
         Expect("empty.pt", [], "is empty");
         Expect("text.pt", "just some text"u8.ToArray(), "not a zip archive");
-        Expect("legacy.pt", [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19], "legacy (pre-1.6, non-zip)");
+        Expect("legacy.pt", [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19], "legacy (non-zip) PyTorch file whose magic number is cut short");
         // A data.pkl cut short: the unpickler reports where, instead of reading past the end.
         var pkl = ReadEntry(full, "tiny_state_dict/data.pkl");
         Expect("cut.pt", Zip(("tiny_state_dict/data.pkl", pkl[..200])), "malformed pickle");

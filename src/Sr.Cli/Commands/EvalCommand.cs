@@ -8,7 +8,7 @@ using Sr.Models.Upscaling;
 namespace Sr.Cli.Commands;
 
 /// <summary>
-/// `sr eval --model bicubic --data &lt;folder|manifest.json&gt; --scale s [--protocol y-shave] [--json f] [--csv f] [--markdown f] [--report dir]`:
+/// `sr eval --model bicubic --data &lt;folder|manifest.json&gt; --scale s [--protocol y-shave] [--lpips weights] [--json f] [--csv f] [--markdown f] [--report dir]`:
 /// measures a method on a folder of HR images (or a dataset manifest) and prints the per-image table and the mean.
 /// </summary>
 public static class EvalCommand
@@ -29,10 +29,18 @@ public static class EvalCommand
         var markdown = new Option<string?>("--markdown") { Description = "Write the report as Markdown here." };
         var htmlReport = new Option<string?>("--report") { Description = "Write one self-contained HTML page into this folder (index.html: provenance, summary, per-image table, comparison crops embedded as data URIs)." };
         var reportImages = new Option<int>("--report-images") { Description = "How many images (the first ones) get comparison crops in --report.", DefaultValueFactory = _ => HtmlReport.DefaultMaxImages };
-        var backend = BackendOption.Create();
-        var cmd = new Command("eval", "Measure PSNR/SSIM of a method on a folder of HR images under an explicit protocol.")
+        var lpips = new Option<string?>("--lpips")
         {
-            model, data, scale, protocol, degradation, lrFolder, lrPattern, seed, dataRoot, json, csv, markdown, htmlReport, reportImages, backend,
+            Description = "Also measure LPIPS (AlexNet-lin v0.1, SPSR's metric) with these weights: a folder holding torchvision's " +
+                $"'{Sr.Models.Losses.Lpips.AlexNetFileName}' (https://download.pytorch.org/models/{Sr.Models.Losses.Lpips.AlexNetFileName}) and the lpips package's " +
+                $"'{Sr.Models.Losses.Lpips.LinFileName}' (lpips/weights/v0.1/alex.pth in github.com/richzhang/PerceptualSimilarity) under those names, " +
+                "or one .pth/.safetensors state dict holding both (features.N.* and lin{0..4}.model.1.weight). Compared: the RGB output " +
+                "(a Y model's Y with bicubic Cb/Cr, as sr upscale writes it) against the mod-cropped RGB ground truth, whole (no shave), in [-1,1].",
+        };
+        var backend = BackendOption.Create();
+        var cmd = new Command("eval", "Measure PSNR/SSIM (and LPIPS with --lpips) of a method on a folder of HR images under an explicit protocol.")
+        {
+            model, data, scale, protocol, degradation, lrFolder, lrPattern, seed, dataRoot, lpips, json, csv, markdown, htmlReport, reportImages, backend,
         };
         cmd.SetAction(parse =>
         {
@@ -79,7 +87,8 @@ public static class EvalCommand
                 ? new LearnedReduction((method as NetworkSuperResolver)?.Network
                     ?? throw new ArgumentException($"--degradation own needs a network model with a learned down-scaler (rsrnet), not '{modelName}'."))
                 : Degradations.Parse(degradationName);
-            var evaluator = new SrEvaluator(proto, lrFrom, parse.GetValue(seed)) { ImageObserver = page is null ? null : page.Add };
+            using var lpipsMetric = parse.GetValue(lpips) is { } lpipsPath ? LoadLpips(lpipsPath) : null;
+            var evaluator = new SrEvaluator(proto, lrFrom, parse.GetValue(seed)) { ImageObserver = page is null ? null : page.Add, Lpips = lpipsMetric };
 
             using var cts = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
@@ -122,6 +131,20 @@ public static class EvalCommand
             {
                 Console.CancelKeyPress -= onCancel;
             }
+        }
+    }
+
+    /// <summary>--lpips PATH, before any image is read: a missing, unreadable or wrong file is one error naming it and the problem.</summary>
+    private static Sr.Models.Losses.Lpips LoadLpips(string path)
+    {
+        try
+        {
+            return Sr.Models.Losses.Lpips.Load(Path.GetFullPath(path)); // the report records where the weights came from, as it does --lr
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or Sr.Torch.Serialization.WeightsFormatException or ArgumentException or UnauthorizedAccessException)
+        {
+            // FileNotFoundException's own sentence says where the file comes from; CliErrors would shorten it to "not found".
+            throw new InvalidDataException($"--lpips: {(e is FileNotFoundException ? e.Message : CliErrors.Describe(e))}", e);
         }
     }
 

@@ -9,6 +9,8 @@ namespace Sr.Models.Evaluation;
 /// The per-image table and the mean of one evaluation, with the dataset, scale, protocol, method and degradation that
 /// produced it. The mean is over measured images only (skipped ones are listed with their reason); it is +∞ when any
 /// image is perfect. Writers use the invariant culture; files are written through a temporary file and a rename.
+/// When the evaluation measured LPIPS (<see cref="LpipsWeights"/> set), every writer adds an LPIPS column and its mean;
+/// otherwise the output is as before (no empty column).
 /// </summary>
 public sealed record EvalReport(string Dataset, int Scale, EvalProtocol Protocol, string Method, string Degradation,
     IReadOnlyList<EvalImageResult> Images)
@@ -18,10 +20,21 @@ public sealed record EvalReport(string Dataset, int Scale, EvalProtocol Protocol
     /// <summary>The folder of pre-made LR files the evaluation used (<c>sr eval --lr</c>); null when LR was made by <see cref="Degradation"/>.</summary>
     public string? LrFolder { get; init; }
 
+    /// <summary>
+    /// The LPIPS weights the evaluation used (<c>sr eval --lpips PATH</c>: the path); null when LPIPS was not measured. See
+    /// <see cref="SrEvaluator.Lpips"/> for what is compared.
+    /// </summary>
+    public string? LpipsWeights { get; init; }
+
+    public bool HasLpips => LpipsWeights is not null;
+
     public IEnumerable<EvalImageResult> Measured => Images.Where(i => i.IsMeasured);
     public int MeasuredCount => Measured.Count();
     public double MeanPsnr => MeasuredCount == 0 ? double.NaN : Measured.Average(i => i.Psnr);
     public double MeanSsim => MeasuredCount == 0 ? double.NaN : Measured.Average(i => i.Ssim);
+
+    /// <summary>Mean LPIPS over measured images; NaN without LPIPS (lower is better; 0 for identical images).</summary>
+    public double MeanLpips => MeasuredCount == 0 || !HasLpips ? double.NaN : Measured.Average(i => i.Lpips);
     public double TotalSeconds => Images.Sum(i => i.Seconds);
 
     /// <summary>"inf" for +∞, "nan" for a missing value, else fixed decimals.</summary>
@@ -31,12 +44,13 @@ public sealed record EvalReport(string Dataset, int Scale, EvalProtocol Protocol
     public string ToCsv()
     {
         var sb = new StringBuilder();
-        sb.AppendLine("dataset,scale,protocol,method,degradation,name,width,height,psnr,ssim,seconds,outcome,note");
+        sb.AppendLine("dataset,scale,protocol,method,degradation,name,width,height,psnr,ssim," + (HasLpips ? "lpips," : "") + "seconds,outcome,note");
         string prefix = string.Join(",", Csv(Dataset), Scale.ToString(Inv), Csv(Protocol.Name), Csv(Method), Csv(Degradation));
+        string Lpips(double v) => HasLpips ? Format(v, 6) + "," : "";
         foreach (var i in Images)
             sb.AppendLine(string.Join(",", prefix, Csv(i.Name), i.Width.ToString(Inv), i.Height.ToString(Inv), Format(i.Psnr, 4),
-                Format(i.Ssim, 4), i.Seconds.ToString("F4", Inv), i.Outcome.ToString().ToLowerInvariant(), Csv(i.Note ?? "")));
-        sb.AppendLine(string.Join(",", prefix, "(mean)", "", "", Format(MeanPsnr, 4), Format(MeanSsim, 4), TotalSeconds.ToString("F4", Inv),
+                Format(i.Ssim, 4), Lpips(i.Lpips) + i.Seconds.ToString("F4", Inv), i.Outcome.ToString().ToLowerInvariant(), Csv(i.Note ?? "")));
+        sb.AppendLine(string.Join(",", prefix, "(mean)", "", "", Format(MeanPsnr, 4), Format(MeanSsim, 4), Lpips(MeanLpips) + TotalSeconds.ToString("F4", Inv),
             "mean", Csv($"{MeasuredCount} of {Images.Count} files measured")));
         return sb.ToString();
     }
@@ -45,18 +59,19 @@ public sealed record EvalReport(string Dataset, int Scale, EvalProtocol Protocol
     {
         var sb = new StringBuilder();
         sb.AppendLine(Inv, $"**{Dataset}** ×{Scale}, method `{Method}`, degradation `{Degradation}`, protocol `{Protocol.Name}` ({Protocol.Describe()})");
+        if (HasLpips) sb.AppendLine(Inv, $"LPIPS: AlexNet-lin v0.1 on RGB, whole image (no shave), weights `{LpipsWeights}`");
         sb.AppendLine();
-        sb.AppendLine("| image | width | height | PSNR (dB) | SSIM | seconds | note |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        sb.AppendLine("| image | width | height | PSNR (dB) | SSIM |" + (HasLpips ? " LPIPS |" : "") + " seconds | note |");
+        sb.AppendLine("|---|---:|---:|---:|---:|" + (HasLpips ? "---:|" : "") + "---:|---|");
         foreach (var i in Images)
-            sb.AppendLine(Inv, $"| {i.Name} | {i.Width} | {i.Height} | {Format(i.Psnr, 4)} | {Format(i.Ssim, 4)} | {i.Seconds.ToString("F3", Inv)} | {(i.Outcome == EvalOutcome.Evaluated ? "" : i.Outcome.ToString().ToLowerInvariant() + ": " + i.Note)} |");
-        sb.AppendLine(Inv, $"| **mean** ({MeasuredCount} of {Images.Count}) | | | **{Format(MeanPsnr, 4)}** | **{Format(MeanSsim, 4)}** | {TotalSeconds.ToString("F3", Inv)} | |");
+            sb.AppendLine(Inv, $"| {i.Name} | {i.Width} | {i.Height} | {Format(i.Psnr, 4)} | {Format(i.Ssim, 4)} |{(HasLpips ? $" {Format(i.Lpips, 4)} |" : "")} {i.Seconds.ToString("F3", Inv)} | {(i.Outcome == EvalOutcome.Evaluated ? "" : i.Outcome.ToString().ToLowerInvariant() + ": " + i.Note)} |");
+        sb.AppendLine(Inv, $"| **mean** ({MeasuredCount} of {Images.Count}) | | | **{Format(MeanPsnr, 4)}** | **{Format(MeanSsim, 4)}** |{(HasLpips ? $" **{Format(MeanLpips, 4)}** |" : "")} {TotalSeconds.ToString("F3", Inv)} | |");
         return sb.ToString();
     }
 
     /// <summary>
     /// <c>{"dataset","scale","protocol","mean":{"psnr","ssim"},"images":[...]}</c> (camelCase keys, as every `sr --json` output) plus the protocol's definition, the method,
-    /// the degradation and the skipped files. +∞ is written as the string "Infinity" and a missing value as null
+    /// the degradation and the skipped files; with LPIPS, <c>"lpipsWeights"</c> and an <c>"lpips"</c> number in <c>mean</c> and in each image. +∞ is written as the string "Infinity" and a missing value as null
     /// (System.Text.Json reads "Infinity" back with JsonNumberHandling.AllowNamedFloatingPointLiterals).
     /// </summary>
     public string ToJson()
@@ -79,9 +94,11 @@ public sealed record EvalReport(string Dataset, int Scale, EvalProtocol Protocol
             w.WriteString("method", Method);
             w.WriteString("degradation", Degradation);
             if (LrFolder is not null) w.WriteString("lrFolder", LrFolder);
+            if (HasLpips) w.WriteString("lpipsWeights", LpipsWeights);
             w.WriteStartObject("mean");
             Number(w, "psnr", MeanPsnr);
             Number(w, "ssim", MeanSsim);
+            if (HasLpips) Number(w, "lpips", MeanLpips);
             w.WriteNumber("count", MeasuredCount);
             w.WriteEndObject();
             w.WriteStartArray("images");
@@ -93,6 +110,7 @@ public sealed record EvalReport(string Dataset, int Scale, EvalProtocol Protocol
                 w.WriteNumber("height", i.Height);
                 Number(w, "psnr", i.Psnr);
                 Number(w, "ssim", i.Ssim);
+                if (HasLpips) Number(w, "lpips", i.Lpips);
                 w.WriteNumber("seconds", Math.Round(i.Seconds, 6));
                 if (i.Note != null) w.WriteString("note", i.Note);
                 w.WriteEndObject();

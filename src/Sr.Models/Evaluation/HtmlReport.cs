@@ -134,17 +134,24 @@ public sealed class HtmlReport
         Row("Images measured", $"{report.MeasuredCount} of {report.Images.Count}");
         Row("Mean PSNR (dB)", EvalReport.Format(report.MeanPsnr, 2));
         Row("Mean SSIM", EvalReport.Format(report.MeanSsim, 4));
+        if (report.HasLpips)
+        {
+            Row("Mean LPIPS", EvalReport.Format(report.MeanLpips, 4));
+            Row("LPIPS", $"AlexNet-lin v0.1 on RGB, whole image (no shave); weights {report.LpipsWeights}");
+        }
         Row("Method time (s)", report.TotalSeconds.ToString("F2", Inv));
         sb.AppendLine("</table>");
 
         sb.AppendLine("<h2>Per image</h2>");
-        sb.AppendLine("<table class=\"images\"><tr><th>image</th><th>width</th><th>height</th><th>PSNR (dB)</th><th>SSIM</th><th>seconds</th><th>note</th></tr>");
+        string lpipsHead = report.HasLpips ? "<th>LPIPS</th>" : "";
+        string LpipsCell(double v) => report.HasLpips ? $"<td class=\"n\">{EvalReport.Format(v, 4)}</td>" : "";
+        sb.AppendLine(Inv, $"<table class=\"images\"><tr><th>image</th><th>width</th><th>height</th><th>PSNR (dB)</th><th>SSIM</th>{lpipsHead}<th>seconds</th><th>note</th></tr>");
         foreach (var i in report.Images)
         {
             string note = i.Outcome == EvalOutcome.Evaluated ? "" : $"{i.Outcome.ToString().ToLowerInvariant()}: {i.Note}";
-            sb.AppendLine(Inv, $"<tr><td>{H(i.Name)}</td><td class=\"n\">{i.Width}</td><td class=\"n\">{i.Height}</td><td class=\"n\">{EvalReport.Format(i.Psnr, 2)}</td><td class=\"n\">{EvalReport.Format(i.Ssim, 4)}</td><td class=\"n\">{i.Seconds.ToString("F3", Inv)}</td><td>{H(note)}</td></tr>");
+            sb.AppendLine(Inv, $"<tr><td>{H(i.Name)}</td><td class=\"n\">{i.Width}</td><td class=\"n\">{i.Height}</td><td class=\"n\">{EvalReport.Format(i.Psnr, 2)}</td><td class=\"n\">{EvalReport.Format(i.Ssim, 4)}</td>{LpipsCell(i.Lpips)}<td class=\"n\">{i.Seconds.ToString("F3", Inv)}</td><td>{H(note)}</td></tr>");
         }
-        sb.AppendLine(Inv, $"<tr class=\"mean\"><td>mean ({report.MeasuredCount} of {report.Images.Count})</td><td></td><td></td><td class=\"n\">{EvalReport.Format(report.MeanPsnr, 2)}</td><td class=\"n\">{EvalReport.Format(report.MeanSsim, 4)}</td><td class=\"n\">{report.TotalSeconds.ToString("F3", Inv)}</td><td></td></tr>");
+        sb.AppendLine(Inv, $"<tr class=\"mean\"><td>mean ({report.MeasuredCount} of {report.Images.Count})</td><td></td><td></td><td class=\"n\">{EvalReport.Format(report.MeanPsnr, 2)}</td><td class=\"n\">{EvalReport.Format(report.MeanSsim, 4)}</td>{LpipsCell(report.MeanLpips)}<td class=\"n\">{report.TotalSeconds.ToString("F3", Inv)}</td><td></td></tr>");
         sb.AppendLine("</table>");
 
         if (crops.Count > 0)
@@ -155,7 +162,7 @@ public sealed class HtmlReport
             var rows = report.Images.ToDictionary(i => i.Name, StringComparer.Ordinal);
             foreach (var c in crops)
             {
-                string score = rows.TryGetValue(c.Name, out var r) ? $" — {EvalReport.Format(r.Psnr, 2)} dB / {EvalReport.Format(r.Ssim, 4)}" : "";
+                string score = rows.TryGetValue(c.Name, out var r) ? $" — {EvalReport.Format(r.Psnr, 2)} dB / {EvalReport.Format(r.Ssim, 4)}" + (report.HasLpips ? $" / LPIPS {EvalReport.Format(r.Lpips, 4)}" : "") : "";
                 sb.AppendLine("<div class=\"cmp\">");
                 sb.AppendLine(Inv, $"<h3>{H(c.Name)}{H(score)} <small>(crop {c.Size}×{c.Size} px at x={c.Left}, y={c.Top}, shown ×{c.Zoom})</small></h3>");
                 int shown = c.Size * c.Zoom;

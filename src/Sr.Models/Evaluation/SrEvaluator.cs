@@ -46,8 +46,18 @@ public sealed class SrEvaluator
     /// </summary>
     public Action<EvaluatedImage>? ImageObserver { get; init; }
 
-    /// <summary>The measurement of one image.</summary>
-    public readonly record struct ImageScore(double Psnr, double Ssim, double Seconds);
+    /// <summary>
+    /// When set, every image is also measured with LPIPS (Zhang et al. 2018, AlexNet-lin v0.1, SPSR's headline metric): the
+    /// method's output in RGB — a Y method's Y recombined with bicubic Cb/Cr, as <c>sr upscale</c> writes it; rounded to uint8
+    /// levels when the protocol rounds, clipped to 0..255 — against the mod-cropped RGB ground truth, both whole (the protocol's
+    /// shave does not apply: SPSR's evaluate_sr_results.py compares the saved PNGs whole) and mapped to [−1, 1] as the lpips
+    /// package's <c>im2tensor</c> does. A gray image is compared as its gray channel replicated to RGB on both sides (an RGB
+    /// method's output reduced to gray first, as for PSNR). Null (the default): no LPIPS, and reports have no LPIPS column.
+    /// </summary>
+    public Losses.Lpips? Lpips { get; init; }
+
+    /// <summary>The measurement of one image; <paramref name="Lpips"/> is NaN unless <see cref="SrEvaluator.Lpips"/> is set.</summary>
+    public readonly record struct ImageScore(double Psnr, double Ssim, double Seconds, double Lpips = double.NaN);
 
     /// <summary>
     /// Degrades, upscales and measures one HR image: <paramref name="hr"/> is 1×C×H×W (C = 1 gray or 3 RGB) on uint8
@@ -97,13 +107,26 @@ public sealed class SrEvaluator
         if (method.ColorSpace == ColorSpace.Y && Protocol.ColorSpace == ColorSpace.Rgb && !gray)
             sr255 = RecombineChroma(hr255, sr255, scale, seed, lr255);
         var (psnr, ssim) = Score(hr255, sr255, scale);
+        double lpips = Lpips is { } metric ? MeasureLpips(metric, hr255, sr255, scale, seed, lr255) : double.NaN;
         if (ImageObserver is { } observe)
         {
             var bicubic = Output255(MatlabResize.Upscale(lr, scale));
             observe(new EvaluatedImage(name, index, hr255.div(255).to(ScalarType.Float32), AsShown(bicubic, hr255, scale, seed, lr255),
                 AsShown(sr255, hr255, scale, seed, lr255), psnr, ssim));
         }
-        return new ImageScore(psnr, ssim, sw.Elapsed.TotalSeconds);
+        return new ImageScore(psnr, ssim, sw.Elapsed.TotalSeconds, lpips);
+    }
+
+    /// <summary>LPIPS of an output (Y, gray or RGB on the 0..255 scale) against the mod-cropped HR, as <see cref="Lpips"/> describes.</summary>
+    private double MeasureLpips(Losses.Lpips metric, Tensor hr255, Tensor out255, int scale, long seed, Tensor? lr255)
+    {
+        bool gray = hr255.shape[1] == 1;
+        var output = gray
+            ? (out255.shape[1] == 3 ? out255.mean([1], keepdim: true).add(0.5).floor() : out255)
+            : (out255.shape[1] == 1 ? RecombineChroma(hr255, out255, scale, seed, lr255) : out255);
+        static Tensor Rgb01(Tensor x) => (x.shape[1] == 1 ? x.expand(1, 3, x.shape[2], x.shape[3]) : x).clamp(0, 255).div(255).to(ScalarType.Float32);
+        using var noGrad = torch.no_grad();
+        return metric.call(Rgb01(hr255), Rgb01(output)).to(ScalarType.Float64).item<double>();
     }
 
     /// <summary>
@@ -195,7 +218,7 @@ public sealed class SrEvaluator
             rows.Add(row);
             progress?.Report(new EvalProgress(i + 1, files.Count, row));
         }
-        return new EvalReport(dataset, scale, Protocol, method.Name, Degradation.Name, rows);
+        return new EvalReport(dataset, scale, Protocol, method.Name, Degradation.Name, rows) { LpipsWeights = LpipsWeights };
     }
 
     /// <summary>
@@ -226,8 +249,11 @@ public sealed class SrEvaluator
             progress?.Report(new EvalProgress(i + 1, files.Count, row));
         }
         return new EvalReport(dataset ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(hrFolder))), scale, Protocol, method.Name,
-            "given LR files", rows) { LrFolder = Path.GetFullPath(pairing.Folder) };
+            "given LR files", rows) { LrFolder = Path.GetFullPath(pairing.Folder), LpipsWeights = LpipsWeights };
     }
+
+    /// <summary>What reports name as the LPIPS weights: the path they were loaded from; null without LPIPS.</summary>
+    private string? LpipsWeights => Lpips is null ? null : Lpips.Source ?? "(LPIPS module built in code)";
 
     /// <summary>Reads one file as 1×C×H×W on uint8 levels (alpha dropped), or the reason it cannot be used.</summary>
     private static (ConvertedImage? image, string? problem) ReadImage(string path)
@@ -259,9 +285,7 @@ public sealed class SrEvaluator
                 using (lrImage)
                 {
                     int hw = hrImage.Width, hh = hrImage.Height;
-                    int minSide = 2 * Protocol.ShaveFor(scale) + Ssim.WindowSize;
-                    if (hh - hh % scale < minSide || hw - hw % scale < minSide)
-                        return EvalImageResult.Skip(name, $"too small: {hw}×{hh} leaves less than {Ssim.WindowSize}×{Ssim.WindowSize} after mod-crop and a {Protocol.ShaveFor(scale)} px shave", hw, hh);
+                    if (TooSmall(hw, hh, scale) is { } small) return EvalImageResult.Skip(name, small, hw, hh);
                     ImageScore score;
                     try
                     {
@@ -274,7 +298,7 @@ public sealed class SrEvaluator
                     var lrNotes = hrImage.Notes.Concat(lrImage.Notes.Select(n => "LR: " + n)).ToList();
                     lrNotes.Insert(0, "LR " + Path.GetFileName(lrPath));
                     return new EvalImageResult(name, hw, hh, score.Psnr, score.Ssim, score.Seconds,
-                        hrImage.Notes.Count + lrImage.Notes.Count > 0 ? EvalOutcome.Converted : EvalOutcome.Evaluated, string.Join("; ", lrNotes));
+                        hrImage.Notes.Count + lrImage.Notes.Count > 0 ? EvalOutcome.Converted : EvalOutcome.Evaluated, string.Join("; ", lrNotes)) { Lpips = score.Lpips };
                 }
             }
         }
@@ -291,15 +315,25 @@ public sealed class SrEvaluator
         {
             using var converted = ImageTensor.FromDecoded(decoded, AlphaHandling.Drop, ScalarType.Float32);
             int w = converted.Width, h = converted.Height;
-            int minSide = 2 * Protocol.ShaveFor(scale) + Ssim.WindowSize;
-            if (h - h % scale < minSide || w - w % scale < minSide)
-                return EvalImageResult.Skip(name, $"too small: {w}×{h} leaves less than {Ssim.WindowSize}×{Ssim.WindowSize} after mod-crop and a {Protocol.ShaveFor(scale)} px shave", w, h);
+            if (TooSmall(w, h, scale) is { } small) return EvalImageResult.Skip(name, small, w, h);
             var score = EvaluateImage(converted.Image, method, scale, seed, name, index);
             var notes = converted.Notes.ToList();
             if (converted.IsGray) notes.Insert(0, "gray: measured on its one channel");
             return new EvalImageResult(name, w, h, score.Psnr, score.Ssim, score.Seconds,
-                converted.Notes.Count > 0 ? EvalOutcome.Converted : EvalOutcome.Evaluated, notes.Count > 0 ? string.Join("; ", notes) : null);
+                converted.Notes.Count > 0 ? EvalOutcome.Converted : EvalOutcome.Evaluated, notes.Count > 0 ? string.Join("; ", notes) : null) { Lpips = score.Lpips };
         }
+    }
+
+    /// <summary>Why a <paramref name="w"/>×<paramref name="h"/> image cannot be measured (SSIM's window after the shave; AlexNet's pooling with LPIPS), or null.</summary>
+    private string? TooSmall(int w, int h, int scale)
+    {
+        int cw = w - w % scale, ch = h - h % scale;
+        int minSide = 2 * Protocol.ShaveFor(scale) + Ssim.WindowSize;
+        if (ch < minSide || cw < minSide)
+            return $"too small: {w}×{h} leaves less than {Ssim.WindowSize}×{Ssim.WindowSize} after mod-crop and a {Protocol.ShaveFor(scale)} px shave";
+        if (Lpips is not null && (ch < Losses.Lpips.MinSide || cw < Losses.Lpips.MinSide))
+            return $"too small for LPIPS: {cw}×{ch} after mod-crop, under the {Losses.Lpips.MinSide}×{Losses.Lpips.MinSide} its AlexNet needs";
+        return null;
     }
 
     /// <summary>An output on the 0..255 scale in the ground truth's colours, as [0,1] float32 for pictures.</summary>

@@ -5,7 +5,10 @@ namespace Sr.Torch.Serialization;
 
 /// <summary>
 /// Imports PyTorch <c>.pt/.pth</c> state dicts: the zip format <c>torch.save</c> writes since PyTorch 1.6
-/// (<c>&lt;archive&gt;/data.pkl</c>, <c>&lt;archive&gt;/data/&lt;key&gt;</c> storages, <c>&lt;archive&gt;/version</c>),
+/// (<c>&lt;archive&gt;/data.pkl</c>, <c>&lt;archive&gt;/data/&lt;key&gt;</c> storages, <c>&lt;archive&gt;/version</c>), and the
+/// legacy format of PyTorch 0.4–1.5 (pickles in a row: magic number, protocol version 1001, sys_info, the object, the storage
+/// keys; then each storage as an int64 element count and its bytes) in which older published weights, such as LPIPS's
+/// <c>weights/v0.1/*.pth</c>, were saved. The older tar format (PyTorch before 0.4) is not read. Both are
 /// read by a restricted unpickler that builds tensors and plain containers only and refuses every other pickled
 /// object (as <c>torch.load(weights_only=True)</c> does). libtorch 1.13's own <c>pickle_load</c> cannot be used: it
 /// returns None for an <c>OrderedDict</c>.
@@ -55,13 +58,10 @@ public static class PyTorchUnpickler
         int got = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
         stream.Position = start;
         if (got == 0) throw new WeightsFormatException(source, "is empty (0 bytes)");
+        // The legacy format (PyTorch 0.4-1.5) is a bare pickle starting with PROTO 2 and a LONG1 magic number.
+        if (got >= 3 && head[0] == 0x80 && head[2] == 0x8a) return ReadLegacy(stream, key, source);
         if (got < 4 || head[0] != (byte)'P' || head[1] != (byte)'K')
-        {
-            // The legacy format (before PyTorch 1.6) is a bare pickle starting with PROTO 2 and a LONG1 magic number.
-            throw new WeightsFormatException(source, got >= 3 && head[0] == 0x80 && head[2] == 0x8a
-                ? "is a legacy (pre-1.6, non-zip) PyTorch file, which is not read; re-save it with torch.save() in a current PyTorch"
-                : "is not a PyTorch .pt/.pth file (it is not a zip archive)");
-        }
+            throw new WeightsFormatException(source, "is not a PyTorch .pt/.pth file (it is not a zip archive)");
         try
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
@@ -91,7 +91,66 @@ public static class PyTorchUnpickler
 
         var root = Load(ReadAll(pickles[0], source), source);
         var dict = SelectStateDict(root, key, source);
+        return ToTensors(dict, source, (storage, name) =>
+        {
+            var entry = zip.GetEntry(prefix + "data/" + storage.Key)
+                        ?? throw new WeightsFormatException(source, $"is missing storage data/{storage.Key} (tensor '{name}')");
+            var bytes = ReadAll(entry, source);
+            long need = storage.Numel * storage.Dtype.ElementSize();
+            if (bytes.LongLength != need)
+                throw new WeightsFormatException(source, $"has storage data/{storage.Key} of {bytes.LongLength} bytes where its {storage.Numel} {storage.Dtype} elements need {need}");
+            return bytes;
+        });
+    }
 
+    /// <summary>The magic number pickle that opens a legacy file: PROTO 2, LONG1 0x1950a86a20f9469cfc6c, STOP.</summary>
+    private static ReadOnlySpan<byte> LegacyMagic => [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, (byte)'.'];
+
+    private static Dictionary<string, Tensor> ReadLegacy(Stream stream, string? key, string source)
+    {
+        long length = stream.Length - stream.Position;
+        if (length > int.MaxValue) throw new WeightsFormatException(source, "is a legacy (non-zip) PyTorch file over 2 GB, which is not read");
+        var data = new byte[length];
+        stream.ReadExactly(data);
+        if (!data.AsSpan().StartsWith(LegacyMagic))
+            throw new WeightsFormatException(source, "is a legacy (non-zip) PyTorch file whose magic number is cut short or wrong (truncated?)");
+        int pos = LegacyMagic.Length;
+        var version = RestrictedUnpickler.Load(data, ref pos, source, "protocol version", out _);
+        if (version is not 1001L)
+            throw new WeightsFormatException(source, $"is a legacy PyTorch file of protocol version {Describe(version)}; only 1001 (PyTorch 0.4-1.5) is read");
+        if (RestrictedUnpickler.Load(data, ref pos, source, "sys_info", out _) is not PyDict sysInfo)
+            throw new WeightsFormatException(source, "is a legacy PyTorch file without its sys_info dict");
+        if (sysInfo.TryGetValue("little_endian", out var little) && little is false)
+            throw new WeightsFormatException(source, "stores big-endian tensors, which are not read");
+        var root = RestrictedUnpickler.Load(data, ref pos, source, "the saved object", out var named);
+        var dict = SelectStateDict(root, key, source);
+        if (RestrictedUnpickler.Load(data, ref pos, source, "storage keys", out _) is not List<object?> keys || keys.Any(k => k is not string))
+            throw new WeightsFormatException(source, "is a legacy PyTorch file without its list of storage keys");
+        // The storages follow in the order of the keys: an int64 element count (little-endian), then the elements.
+        var spans = new Dictionary<string, (int Offset, int Length)>();
+        foreach (string k in keys.Cast<string>())
+        {
+            if (!named.TryGetValue(k, out var storage))
+                throw new WeightsFormatException(source, $"lists storage {k}, which no tensor names (its element size is unknown)");
+            if (data.Length - pos < 8) throw new WeightsFormatException(source, $"is truncated: storage {k} is missing");
+            long numel = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(pos, 8));
+            pos += 8;
+            if (numel != storage.Numel)
+                throw new WeightsFormatException(source, $"has storage {k} of {numel} elements where its tensors say {storage.Numel}");
+            int size = storage.Dtype.ElementSize();
+            if (numel > (data.Length - pos) / size) throw new WeightsFormatException(source, $"is truncated: storage {k} ends early");
+            long bytes = numel * size;
+            spans[k] = (pos, (int)bytes);
+            pos += (int)bytes;
+        }
+        return ToTensors(dict, source, (storage, name) =>
+            spans.TryGetValue(storage.Key, out var span) ? data.AsSpan(span.Offset, span.Length).ToArray()
+                : throw new WeightsFormatException(source, $"is missing storage {storage.Key} (tensor '{name}')"));
+    }
+
+    /// <summary>The state dict's tensors as new CPU tensors; <paramref name="bytesOf"/> gives a storage's bytes (read once each).</summary>
+    private static Dictionary<string, Tensor> ToTensors(PyDict dict, string source, Func<StorageRef, string, byte[]> bytesOf)
+    {
         var storages = new Dictionary<string, byte[]>();
         var result = new Dictionary<string, Tensor>(dict.Count);
         try
@@ -102,12 +161,7 @@ public static class PyTorchUnpickler
                 if (v is not TensorRef t) throw new WeightsFormatException(source, $"has state dict entry '{name}' holding {Describe(v)} instead of a tensor");
                 if (!storages.TryGetValue(t.Storage.Key, out var bytes))
                 {
-                    var entry = zip.GetEntry(prefix + "data/" + t.Storage.Key)
-                                ?? throw new WeightsFormatException(source, $"is missing storage data/{t.Storage.Key} (tensor '{name}')");
-                    bytes = ReadAll(entry, source);
-                    long need = t.Storage.Numel * t.Storage.Dtype.ElementSize();
-                    if (bytes.LongLength != need)
-                        throw new WeightsFormatException(source, $"has storage data/{t.Storage.Key} of {bytes.LongLength} bytes where its {t.Storage.Numel} {t.Storage.Dtype} elements need {need}");
+                    bytes = bytesOf(t.Storage, name);
                     storages[t.Storage.Key] = bytes;
                 }
                 result.Add(name, Materialize(t, bytes, name, source));

@@ -53,17 +53,36 @@ internal sealed class RestrictedUnpickler
     private readonly Stack<int> _marks = new();
     private readonly Dictionary<long, object?> _memo = [];
 
-    private RestrictedUnpickler(byte[] data, string source)
+    private readonly string _what;
+    private readonly Dictionary<string, StorageRef> _storages = [];
+
+    private RestrictedUnpickler(byte[] data, string source, int start = 0, string what = "data.pkl")
     {
         _data = data;
         _source = source;
+        _pos = start;
+        _what = what;
     }
 
     /// <summary>Reads one pickle; the result holds <see cref="PyDict"/>, <c>List&lt;object?&gt;</c>, <c>object?[]</c> (tuples), strings, longs, doubles, bools, null and <see cref="TensorRef"/>.</summary>
     internal static object? Load(byte[] data, string source) => new RestrictedUnpickler(data, source).Run();
 
+    /// <summary>
+    /// Reads the pickle starting at <paramref name="position"/> and moves it past the STOP opcode (files holding several
+    /// pickles in a row: the legacy format). <paramref name="what"/> names the pickle in errors; <paramref name="storages"/>
+    /// gets every storage its persistent ids named, by key.
+    /// </summary>
+    internal static object? Load(byte[] data, ref int position, string source, string what, out IReadOnlyDictionary<string, StorageRef> storages)
+    {
+        var u = new RestrictedUnpickler(data, source, position, what);
+        var result = u.Run();
+        position = u._pos;
+        storages = u._storages;
+        return result;
+    }
+
     private WeightsFormatException Malformed(string problem) =>
-        new(_source, $"has a malformed pickle (data.pkl, byte {_pos}): {problem}");
+        new(_source, $"has a malformed pickle ({_what}, byte {_pos}): {problem}");
 
     private object? Run()
     {
@@ -272,13 +291,18 @@ internal sealed class RestrictedUnpickler
 
     private StorageRef PersistentLoad(object? pid)
     {
-        // ('storage', torch.FloatStorage, key, location, numel)
-        if (pid is not object?[] { Length: 5 } t || t[0] as string != "storage" || t[1] is not PyGlobal type || t[2] is not string key
+        // ('storage', torch.FloatStorage, key, location, numel), and in the legacy format a sixth item, view_metadata: None,
+        // or (view_key, offset, size) for a view of a storage (never written by torch.save since 0.4; not read).
+        if (pid is not object?[] { Length: 5 or 6 } t || t[0] as string != "storage" || t[1] is not PyGlobal type || t[2] is not string key
             || t[3] is not string location || t[4] is not long numel || numel < 0)
             throw Malformed($"persistent id {Describe(pid)} is not a tensor storage reference");
+        if (t.Length == 6 && t[5] is not null) throw Malformed($"storage {key} is a view of another storage (legacy view_metadata), which is not read");
         if (type.Module != "torch" || !StorageTypes.TryGetValue(type.Name, out var dtype))
             throw WeightsFormatException.Refused(_source, type.ToString());
-        return new StorageRef(key, dtype, numel, location);
+        var storage = new StorageRef(key, dtype, numel, location);
+        if (_storages.TryGetValue(key, out var seen) && seen != storage) throw Malformed($"storage {key} is named twice with different types or sizes");
+        _storages[key] = storage;
+        return storage;
     }
 
     internal static string Describe(object? o) => o switch
