@@ -1,16 +1,36 @@
 #!/usr/bin/env python3
-"""Reference for `Sr.Bench networks`: the same networks written in plain PyTorch (Debian's python3-torch, the same
-libtorch as SrMlNet), timed the same way. Prints one JSON line: {"model", "infer_s", "train_steps_per_s"}.
+"""The PyTorch peers of `sr bench networks` (samples/Sr.Bench/NetworksBench.cs): each SrMlNet network written in plain
+PyTorch (Debian's python3-torch 1.13, the same libtorch as SrMlNet), loaded with SrMlNet's own weights, checked against
+SrMlNet's output, loss and gradient, then timed the same way. Prints one JSON line.
 
-Each network is written as a PyTorch user would (nn.ConvTranspose2d + F.interpolate for BTSRN's up-sampling, NCHW),
-with the same layer sizes, wiring and MATLAB-bicubic convolution as src/Sr.Models/Networks.
+  --config untuned  NCHW, OpenBLAS with its own thread pool (OPENBLAS_NUM_THREADS unset) on top of libtorch's threads.
+  --config tuned    what a user who cares picks: torch.set_num_threads(--threads), OPENBLAS_NUM_THREADS=1, model and
+                    inputs channels-last, inference under torch.inference_mode(); training channels-last, same Adam/loss.
+
+Inputs (written by the benchmark): --weights W.safetensors (the network's state_dict) and --data D.safetensors (input,
+output of SrMlNet on it, the training batch hr/lr/boundary, SrMlNet's first-step loss and gradient norm). A mismatch of
+parameter count, state-dict keys/shapes, output, loss or gradient norm exits with status 3 and says what differs.
+
+Each network is written as a PyTorch user would (nn.ConvTranspose2d + F.interpolate for BTSRN's up-sampling), with the
+same layer sizes, wiring, state-dict keys and MATLAB-bicubic convolution as src/Sr.Models/Networks.
 """
+import os
+import sys
+
+# OpenBLAS reads its thread count when libtorch loads it: set it before `import torch`.
+if "--config" in sys.argv and sys.argv.index("--config") + 1 < len(sys.argv):
+    if sys.argv[sys.argv.index("--config") + 1] == "tuned":
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    else:
+        os.environ.pop("OPENBLAS_NUM_THREADS", None)
+
 import argparse
 import json
 import math
 import statistics
 import time
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -217,8 +237,9 @@ class LspHsp(nn.Module):
         self.s, self.alpha, self.k = s, alpha, 2 * s + 1
         self.extract = nn.Conv2d(1, 64, 5, padding=2)
         r = 1.0 / (self.k * self.k)
-        self.weight = nn.Parameter(torch.randn(32, 64, self.k, self.k) * r + r)
-        self.bias = nn.Parameter(torch.zeros(32))
+        self.shepard = nn.Module()  # state-dict keys as SrMlNet's ShepardDeconvolution: shepard.weight, shepard.bias
+        self.shepard.weight = nn.Parameter(torch.randn(32, 64, self.k, self.k) * r + r)
+        self.shepard.bias = nn.Parameter(torch.zeros(32))
         self.hsp = nn.Conv2d(32, 2, 5, padding=2)
 
     @staticmethod
@@ -255,10 +276,10 @@ class LspHsp(nn.Module):
         idx = self.placement(lr).unsqueeze(1)
         placed = torch.zeros(n, c, sh * sw).scatter_add(2, idx.expand(n, c, h * w), f.reshape(n, c, h * w)).reshape(n, c, sh, sw)
         ind = torch.zeros(n, 1, sh * sw).scatter_add(2, idx, torch.ones(n, 1, h * w)).reshape(n, 1, sh, sw)
-        weight = self.weight.abs()  # SrMlNet's Shepard layer uses |W| (a bounded weighted mean)
+        weight = self.shepard.weight.abs()  # SrMlNet's Shepard layer uses |W| (a bounded weighted mean)
         num = F.conv2d(placed, weight, None, 1, self.k // 2)
         den = F.conv2d(ind, weight.sum(1, keepdim=True), None, 1, self.k // 2)
-        hh = num / den.clamp_min(1e-4) + self.bias.reshape(1, -1, 1, 1)
+        hh = num / den.clamp_min(1e-4) + self.shepard.bias.reshape(1, -1, 1, 1)
         maps = self.hsp(F.relu(hh))
         return maps[:, 0:1], maps[:, 1:2]
 
@@ -311,57 +332,167 @@ MODELS = {
 }
 
 
+
+
+# ---- safetensors without the safetensors package (8-byte header length, JSON header, raw little-endian data) -------
+def load_safetensors(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    n = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + n])
+    base = 8 + n
+    dtypes = {"F32": np.float32, "F64": np.float64, "I64": np.int64, "I32": np.int32}
+    out = {}
+    for name, meta in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = meta["data_offsets"]
+        arr = np.frombuffer(raw, dtype=dtypes[meta["dtype"]], count=(b - a) // np.dtype(dtypes[meta["dtype"]]).itemsize, offset=base + a)
+        out[name] = torch.from_numpy(arr.copy()).reshape(meta["shape"])
+    return out
+
+
+# ---- convolution FLOPs (2 per multiply-add), counted by wrapping F.conv2d / F.conv_transpose2d ----------------------
+class ConvFlops:
+    """Counts the multiply-adds of every convolution called while active. With grad: the forward, plus the weight
+    gradient when the weight requires grad, plus the input gradient when the input requires grad (each as many FLOPs as
+    the forward): the FLOPs of a training step's convolutions."""
+
+    def __init__(self):
+        self.forward = 0
+        self.training = 0
+
+    def _add(self, x, w, macs):
+        f = 2 * macs
+        self.forward += f
+        grads = torch.is_grad_enabled() and not torch.is_inference_mode_enabled()
+        self.training += f * (1 + (grads and w.requires_grad) + (grads and x.requires_grad))
+
+    def __enter__(self):
+        self._conv2d, self._convt = F.conv2d, F.conv_transpose2d
+        conv2d, convt = self._conv2d, self._convt
+
+        def counted_conv2d(x, w, *args, **kwargs):
+            y = conv2d(x, w, *args, **kwargs)
+            self._add(x, w, y.numel() * w.shape[1] * w.shape[2] * w.shape[3])  # out elements × Cin/groups × kh × kw
+            return y
+
+        def counted_convt(x, w, *args, **kwargs):
+            y = convt(x, w, *args, **kwargs)
+            self._add(x, w, x.numel() * w.shape[1] * w.shape[2] * w.shape[3])  # in elements × Cout/groups × kh × kw
+            return y
+
+        F.conv2d, F.conv_transpose2d = counted_conv2d, counted_convt
+        return self
+
+    def __exit__(self, *exc):
+        F.conv2d, F.conv_transpose2d = self._conv2d, self._convt
+
+
+def fail(message):
+    print(f"bench_networks_pytorch.py: {message}", file=sys.stderr)
+    sys.exit(3)
+
+
+def relative_error(ours, theirs):
+    ours, theirs = ours.detach().double(), theirs.detach().double()
+    return (ours - theirs).abs().max().item() / max(1.0, theirs.abs().max().item())
+
+
+def train_loss(net, hr, lr, boundary):
+    """The step each paper trains with, as NetworksBench: L1 HR→HR for RSRNet, MSE on image + boundary for LSP/HSP,
+    else MSE of net(LR) against HR."""
+    if isinstance(net, RsrNet):
+        return F.l1_loss(net.reduce_and_super_resolve(hr), hr)
+    if isinstance(net, LspHsp):
+        image, b = net.forward_with_boundary(lr)
+        return F.mse_loss(image, hr) + F.mse_loss(b, boundary * net.alpha)
+    return F.mse_loss(net(lr), hr)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True, choices=sorted(MODELS))
+    ap.add_argument("--config", required=True, choices=["untuned", "tuned"])
+    ap.add_argument("--weights", required=True, help="the network's state_dict (safetensors)")
+    ap.add_argument("--data", required=True, help="inputs and SrMlNet's results to check against (safetensors)")
+    ap.add_argument("--params", type=int, required=True, help="SrMlNet's parameter count")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--scale", type=int, default=2)
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--patch", type=int, default=48)
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--steps", type=int, default=3)
+    ap.add_argument("--tolerance", type=float, default=1e-4, help="max |Δ| / max(1, max |SrMlNet|) for output, loss and gradient norm")
     a = ap.parse_args()
+    tuned = a.config == "tuned"
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
+    fmt = torch.channels_last if tuned else torch.contiguous_format
+
     make, channels = MODELS[a.model]
     net = make(a.scale)
+    state = load_safetensors(a.weights)
+    params = sum(p.numel() for p in net.parameters())
+    if params != a.params:
+        fail(f"{a.model}: the PyTorch network has {params:,} parameters, SrMlNet's {a.params:,}")
+    try:
+        net.load_state_dict(state, strict=True)
+    except RuntimeError as e:
+        fail(f"{a.model}: SrMlNet's state_dict does not fit the PyTorch network: {e}")
+    net = net.to(memory_format=fmt)
+    data = load_safetensors(a.data)
 
+    def prepared(name):
+        t = data[name]
+        return t.contiguous(memory_format=fmt) if t.dim() == 4 else t
+
+    # ---- inference: the first call is checked (and counted), then `repeats` timed calls ----
     net.eval()
+    x = prepared("input")
     with torch.inference_mode():
-        lr = torch.rand(1, channels, a.size, a.size)
-        net(lr)
+        with ConvFlops() as flops:
+            y = net(x)
+        output_error = relative_error(data["output"], y)
+        if not output_error <= a.tolerance:
+            fail(f"{a.model} ({a.config}): output differs from SrMlNet's: max |Δ| = {output_error:.3g} × max(1, max |y|) > {a.tolerance:g}")
+        infer_flops = flops.forward
         times = []
         for _ in range(a.repeats):
             t0 = time.perf_counter()
-            net(lr)
+            net(x)
             times.append(time.perf_counter() - t0)
-    infer = sorted(times)[len(times) // 2]
 
+    # ---- training: the first step's loss and gradient norm are checked (and counted), then `steps` timed steps ----
     net.train()
     opt = torch.optim.Adam(net.parameters(), 1e-4)
-    hr = torch.rand(a.batch, channels, a.patch, a.patch)
-    lr = F.avg_pool2d(hr, a.scale)
-    boundary = edges(hr)
-
-    def step():
-        opt.zero_grad()
-        if isinstance(net, RsrNet):
-            loss = F.l1_loss(net.reduce_and_super_resolve(hr), hr)
-        elif isinstance(net, LspHsp):
-            image, b = net.forward_with_boundary(lr)
-            loss = F.mse_loss(image, hr) + F.mse_loss(b, boundary * net.alpha)
-        else:
-            loss = F.mse_loss(net(lr), hr)
+    hr, lr, boundary = prepared("hr"), prepared("lr"), prepared("boundary")
+    opt.zero_grad()
+    with ConvFlops() as flops:
+        loss = train_loss(net, hr, lr, boundary)
         loss.backward()
-        opt.step()
-
-    step()
-    t0 = time.perf_counter()
+    train_flops = flops.training
+    grad_norm = torch.sqrt(sum((p.grad.double() ** 2).sum() for p in net.parameters() if p.grad is not None))
+    loss_error = relative_error(data["loss"].reshape(()), loss)
+    grad_error = relative_error(data["grad_norm"].reshape(()), grad_norm)
+    if not loss_error <= a.tolerance:
+        fail(f"{a.model} ({a.config}): first-step loss {loss.item():.7g} differs from SrMlNet's {data['loss'].item():.7g}")
+    if not grad_error <= 10 * a.tolerance:  # a sum over every parameter: looser
+        fail(f"{a.model} ({a.config}): first-step gradient norm {grad_norm.item():.7g} differs from SrMlNet's {data['grad_norm'].item():.7g}")
+    opt.step()
+    step_times = []
     for _ in range(a.steps):
-        step()
-    train = a.steps / (time.perf_counter() - t0)
-    print(json.dumps({"model": a.model, "infer_s": infer, "train_steps_per_s": train}))
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        train_loss(net, hr, lr, boundary).backward()
+        opt.step()
+        step_times.append(time.perf_counter() - t0)
+
+    print(json.dumps({
+        "model": a.model, "config": a.config, "torch": torch.__version__, "threads": torch.get_num_threads(),
+        "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "unset"), "channels_last": tuned,
+        "params": params, "infer_s": statistics.median(times), "train_step_s": statistics.median(step_times),
+        "infer_conv_flops": infer_flops, "train_conv_flops": train_flops,
+        "output_error": output_error, "loss_error": loss_error, "grad_error": grad_error,
+    }))
 
 
 if __name__ == "__main__":
