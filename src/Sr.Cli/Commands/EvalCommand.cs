@@ -15,38 +15,14 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "The method: bicubic (bicubic-y, bicubic-rgb), a registered network name or a model file.", DefaultValueFactory = _ => "bicubic" };
-        var data = new Option<string>("--data") { Description = "A folder of HR images, or a dataset manifest (data-manifests/NAME.json).", Required = true };
-        var scale = new Option<int?>("--scale") { Description = "The upscaling factor (2, 3, 4, …). Default: the scale a model file holds; required for bicubic and default." };
-        var protocol = new Option<string>("--protocol") { Description = "y-shave (default; the papers' tables), rgb-shave, ntire-rgb (RGB, shave 6+s), spsr (Y, SSIM with automatic downsampling), btsrn (Y, shave 2 at every scale: BTSRN Table 4).", DefaultValueFactory = _ => "y-shave" };
-        var degradation = new Option<string?>("--degradation") { Description = "How LR is made: bicubic (default), bilinear, nearest, bd, blur:σ[:k], noise:σ, jpeg:q, or own (the model's learned down-scaler: rsrnet)." };
-        var lrFolder = new Option<string?>("--lr") { Description = "A folder of pre-made LR images (e.g. MATLAB's uint8 imresize output), used as given instead of degrading HR; paired by name: {stem}x{s} (BasicSR/SwinIR), then the HR's own name." };
-        var lrPattern = new Option<string?>("--lr-pattern") { Description = "With --lr: the LR file name of each HR file, with {stem}, {s} and {index} (1-based, name order; {index:000} pads), e.g. img_{index:000}_SRF_{s}_LR.png (SelfExSR)." };
-        var seed = new Option<long>("--seed") { Description = "Seed of a random degradation (noise); image i uses seed + i.", DefaultValueFactory = _ => 0 };
-        var dataRoot = new Option<string?>("--data-root") { Description = "Where a manifest's folder lies (default: ../shared/data next to the repository, else the current folder)." };
-        var json = new Option<string?>("--json") { Description = "Write the report as JSON here." };
-        var csv = new Option<string?>("--csv") { Description = "Write the report as CSV here." };
-        var markdown = new Option<string?>("--markdown") { Description = "Write the report as Markdown here." };
-        var htmlReport = new Option<string?>("--report") { Description = "Write one self-contained HTML page into this folder (index.html: provenance, summary, per-image table, comparison crops embedded as data URIs)." };
-        var reportImages = new Option<int>("--report-images") { Description = "How many images (the first ones) get comparison crops in --report.", DefaultValueFactory = _ => HtmlReport.DefaultMaxImages };
-        var lpips = new Option<string?>("--lpips")
-        {
-            Description = "Also measure LPIPS (AlexNet-lin v0.1, SPSR's metric) with these weights: a folder holding torchvision's " +
-                $"'{Sr.Models.Losses.Lpips.AlexNetFileName}' (https://download.pytorch.org/models/{Sr.Models.Losses.Lpips.AlexNetFileName}) and the lpips package's " +
-                $"'{Sr.Models.Losses.Lpips.LinFileName}' (lpips/weights/v0.1/alex.pth in github.com/richzhang/PerceptualSimilarity) under those names, " +
-                "or one .pth/.safetensors state dict holding both (features.N.* and lin{0..4}.model.1.weight). Compared: the RGB output " +
-                "(a Y model's Y with bicubic Cb/Cr, as sr upscale writes it) against the mod-cropped RGB ground truth, whole (no shave), in [-1,1].",
-        };
-        var backend = BackendOption.Create();
-        var cmd = new Command("eval", "Measure PSNR/SSIM (and LPIPS with --lpips) of a method on a folder of HR images under an explicit protocol.")
-        {
-            model, data, scale, protocol, degradation, lrFolder, lrPattern, seed, dataRoot, lpips, json, csv, markdown, htmlReport, reportImages, backend,
-        };
+        var f = new Flags();
+        var cmd = new Command("eval", "Measure PSNR/SSIM (and LPIPS with --lpips) of a method on a folder of HR images under an explicit protocol.");
+        foreach (var option in f.All) cmd.Options.Add(option);
         cmd.SetAction(parse =>
         {
             try
             {
-                return Run(parse);
+                return Run(parse, f);
             }
             catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException
                 or OperationCanceledException or Sr.Torch.io.ImageFormatException or Sr.Torch.TorchException)
@@ -58,80 +34,117 @@ public static class EvalCommand
             }
         });
         return cmd;
+    }
 
-        int Run(ParseResult parse)
+    private static int Run(ParseResult parse, Flags f)
+    {
+        var modelName = parse.GetValue(f.Model)!;
+        // A model file was trained for one scale: that is the default; bicubic and "default" serve every scale, so they need --scale.
+        int s = parse.GetValue(f.Scale) ?? Sr.Models.Upscaling.ModelLoader.ScaleOf(modelName)
+            ?? throw new ArgumentException($"--scale is required with --model {modelName} (it serves every scale); e.g. --scale 2.");
+        if (s < 1) throw new ArgumentException($"--scale must be ≥ 1, got {s}.");
+        var proto = EvalProtocol.Parse(parse.GetValue(f.Protocol)!);
+        var lrDir = parse.GetValue(f.LrFolder);
+        if (lrDir is null && parse.GetValue(f.LrPattern) is not null) throw new ArgumentException("--lr-pattern needs --lr <folder of LR images>.");
+        if (lrDir is not null && parse.GetValue(f.Degradation) is { } given)
+            throw new ArgumentException($"--degradation {given} and --lr exclude each other: with --lr the LR images are the given files.");
+        var pairing = lrDir is null ? null : new LrPairing(lrDir, parse.GetValue(f.LrPattern));
+        // Plain "bicubic" means bicubic in the protocol's colour space (on Y for the papers' tables, on RGB for RGB protocols).
+        if (string.Equals(modelName, "bicubic", StringComparison.OrdinalIgnoreCase) && proto.ColorSpace == ColorSpace.Rgb) modelName = "bicubic-rgb";
+        var method = BackendOption.Parse(parse.GetValue(f.Backend)) == InferenceBackend.Onnx
+            ? LoadForOnnx(modelName, s)
+            : ModelLoader.Load(modelName, s);
+        int cropImages = parse.GetValue(f.ReportImages);
+        if (cropImages < 0) throw new ArgumentException($"--report-images must be ≥ 0, got {cropImages}.");
+        var page = parse.GetValue(f.Report) is { } reportDir ? new HtmlReport(reportDir, cropImages) : null;
+        // The page's crops come from the evaluation itself (no second run of the method).
+        // "own": the model's learned down-scaler makes the LR (RSRNet's protocol), instead of a fixed degradation.
+        var degradationName = parse.GetValue(f.Degradation) ?? Sr.Models.SrDefaults.Degradation;
+        IDegradation lrFrom = string.Equals(degradationName, "own", StringComparison.OrdinalIgnoreCase)
+            ? new LearnedReduction((method as NetworkSuperResolver)?.Network
+                ?? throw new ArgumentException($"--degradation own needs a network model with a learned down-scaler (rsrnet), not '{modelName}'."))
+            : Degradations.Parse(degradationName);
+        using var lpipsMetric = parse.GetValue(f.Lpips) is { } lpipsPath ? LoadLpips(lpipsPath) : null;
+        var evaluator = new SrEvaluator(proto, lrFrom, parse.GetValue(f.Seed)) { ImageObserver = page is null ? null : page.Add, Lpips = lpipsMetric };
+
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
         {
-            var modelName = parse.GetValue(model)!;
-            // A model file was trained for one scale: that is the default; bicubic and "default" serve every scale, so they need --scale.
-            int s = parse.GetValue(scale) ?? Sr.Models.Upscaling.ModelLoader.ScaleOf(modelName)
-                ?? throw new ArgumentException($"--scale is required with --model {modelName} (it serves every scale); e.g. --scale 2.");
-            if (s < 1) throw new ArgumentException($"--scale must be ≥ 1, got {s}.");
-            var proto = EvalProtocol.Parse(parse.GetValue(protocol)!);
-            var lrDir = parse.GetValue(lrFolder);
-            if (lrDir is null && parse.GetValue(lrPattern) is not null) throw new ArgumentException("--lr-pattern needs --lr <folder of LR images>.");
-            if (lrDir is not null && parse.GetValue(degradation) is { } given)
-                throw new ArgumentException($"--degradation {given} and --lr exclude each other: with --lr the LR images are the given files.");
-            var pairing = lrDir is null ? null : new LrPairing(lrDir, parse.GetValue(lrPattern));
-            // Plain "bicubic" means bicubic in the protocol's colour space (on Y for the papers' tables, on RGB for RGB protocols).
-            if (string.Equals(modelName, "bicubic", StringComparison.OrdinalIgnoreCase) && proto.ColorSpace == ColorSpace.Rgb) modelName = "bicubic-rgb";
-            var method = BackendOption.Parse(parse.GetValue(backend)) == InferenceBackend.Onnx
-                ? LoadForOnnx(modelName, s)
-                : ModelLoader.Load(modelName, s);
-            int cropImages = parse.GetValue(reportImages);
-            if (cropImages < 0) throw new ArgumentException($"--report-images must be ≥ 0, got {cropImages}.");
-            var page = parse.GetValue(htmlReport) is { } reportDir ? new HtmlReport(reportDir, cropImages) : null;
-            // The page's crops come from the evaluation itself (no second run of the method).
-            // "own": the model's learned down-scaler makes the LR (RSRNet's protocol), instead of a fixed degradation.
-            var degradationName = parse.GetValue(degradation) ?? Sr.Models.SrDefaults.Degradation;
-            IDegradation lrFrom = string.Equals(degradationName, "own", StringComparison.OrdinalIgnoreCase)
-                ? new LearnedReduction((method as NetworkSuperResolver)?.Network
-                    ?? throw new ArgumentException($"--degradation own needs a network model with a learned down-scaler (rsrnet), not '{modelName}'."))
-                : Degradations.Parse(degradationName);
-            using var lpipsMetric = parse.GetValue(lpips) is { } lpipsPath ? LoadLpips(lpipsPath) : null;
-            var evaluator = new SrEvaluator(proto, lrFrom, parse.GetValue(seed)) { ImageObserver = page is null ? null : page.Add, Lpips = lpipsMetric };
-
-            using var cts = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-            Console.CancelKeyPress += onCancel;
-            try
+            var progress = new ConsoleProgress();
+            var source = parse.GetValue(f.Data)!;
+            EvalReport report;
+            if (pairing is not null)
             {
-                var progress = new ConsoleProgress();
-                var source = parse.GetValue(data)!;
-                EvalReport report;
-                if (pairing is not null)
-                {
-                    if (!Directory.Exists(source)) throw new ArgumentException($"--lr pairs with a folder of HR images; {source} is not a folder.");
-                    report = evaluator.EvaluateFolderWithLr(source, pairing, method, s, progress: progress, cancellationToken: cts.Token);
-                }
-                else if (source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(source))
-                {
-                    var manifest = DatasetManifest.Load(source);
-                    report = evaluator.EvaluateManifest(manifest, parse.GetValue(dataRoot) ?? DefaultDataRoot(), method, s, progress, cts.Token);
-                }
-                else
-                {
-                    report = evaluator.EvaluateFolder(source, method, s, progress: progress, cancellationToken: cts.Token);
-                }
-                progress.Done();
-                Console.Write(report.ToMarkdown());
-                // The table (stdout, often redirected to a file) has the reasons too; stderr says them where the user looks.
-                foreach (var row in report.Images.Where(r => r.Outcome == EvalOutcome.Skipped))
-                    Console.Error.WriteLine($"skipped: {row.Name}: {row.Note}");
-                if (parse.GetValue(json) is { } j) report.SaveJson(j);
-                if (parse.GetValue(csv) is { } c) report.SaveCsv(c);
-                if (parse.GetValue(markdown) is { } m) report.SaveMarkdown(m);
-                if (page is not null)
-                {
-                    page.Write(report, Provenance(parse, modelName, s));
-                    Console.Error.WriteLine($"report: {Path.Combine(page.Directory, HtmlReport.IndexFileName)} ({page.CropsWritten.Count} images with crops, embedded)");
-                }
-                return report.MeasuredCount > 0 ? 0 : 3;
+                if (!Directory.Exists(source)) throw new ArgumentException($"--lr pairs with a folder of HR images; {source} is not a folder.");
+                report = evaluator.EvaluateFolderWithLr(source, pairing, method, s, progress: progress, cancellationToken: cts.Token);
             }
-            finally
+            else if (source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(source))
             {
-                Console.CancelKeyPress -= onCancel;
+                var manifest = DatasetManifest.Load(source);
+                report = evaluator.EvaluateManifest(manifest, parse.GetValue(f.DataRoot) ?? DefaultDataRoot(), method, s, progress, cts.Token);
             }
+            else
+            {
+                report = evaluator.EvaluateFolder(source, method, s, progress: progress, cancellationToken: cts.Token);
+            }
+            progress.Done();
+            WriteOutputs(parse, f, report, page, modelName, s);
+            return report.MeasuredCount > 0 ? 0 : 3;
         }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>The table on stdout, the skipped images on stderr, and the files asked for (JSON, CSV, Markdown, the HTML page).</summary>
+    private static void WriteOutputs(ParseResult parse, Flags f, EvalReport report, HtmlReport? page, string modelName, int s)
+    {
+        Console.Write(report.ToMarkdown());
+        // The table (stdout, often redirected to a file) has the reasons too; stderr says them where the user looks.
+        foreach (var row in report.Images.Where(r => r.Outcome == EvalOutcome.Skipped))
+            Console.Error.WriteLine($"skipped: {row.Name}: {row.Note}");
+        if (parse.GetValue(f.Json) is { } j) report.SaveJson(j);
+        if (parse.GetValue(f.Csv) is { } c) report.SaveCsv(c);
+        if (parse.GetValue(f.Markdown) is { } m) report.SaveMarkdown(m);
+        if (page is not null)
+        {
+            page.Write(report, Provenance(parse, modelName, s));
+            Console.Error.WriteLine($"report: {Path.Combine(page.Directory, HtmlReport.IndexFileName)} ({page.CropsWritten.Count} images with crops, embedded)");
+        }
+    }
+
+    /// <summary>The options of `sr eval` (one instance per command tree).</summary>
+    private sealed class Flags
+    {
+        public readonly Option<string> Model = new Option<string>("--model") { Description = "The method: bicubic (bicubic-y, bicubic-rgb), a registered network name or a model file.", DefaultValueFactory = _ => "bicubic" };
+        public readonly Option<string> Data = new Option<string>("--data") { Description = "A folder of HR images, or a dataset manifest (data-manifests/NAME.json).", Required = true };
+        public readonly Option<int?> Scale = new Option<int?>("--scale") { Description = "The upscaling factor (2, 3, 4, …). Default: the scale a model file holds; required for bicubic and default." };
+        public readonly Option<string> Protocol = new Option<string>("--protocol") { Description = "y-shave (default; the papers' tables), rgb-shave, ntire-rgb (RGB, shave 6+s), spsr (Y, SSIM with automatic downsampling), btsrn (Y, shave 2 at every scale: BTSRN Table 4).", DefaultValueFactory = _ => "y-shave" };
+        public readonly Option<string?> Degradation = new Option<string?>("--degradation") { Description = "How LR is made: bicubic (default), bilinear, nearest, bd, blur:σ[:k], noise:σ, jpeg:q, or own (the model's learned down-scaler: rsrnet)." };
+        public readonly Option<string?> LrFolder = new Option<string?>("--lr") { Description = "A folder of pre-made LR images (e.g. MATLAB's uint8 imresize output), used as given instead of degrading HR; paired by name: {stem}x{s} (BasicSR/SwinIR), then the HR's own name." };
+        public readonly Option<string?> LrPattern = new Option<string?>("--lr-pattern") { Description = "With --lr: the LR file name of each HR file, with {stem}, {s} and {index} (1-based, name order; {index:000} pads), e.g. img_{index:000}_SRF_{s}_LR.png (SelfExSR)." };
+        public readonly Option<long> Seed = new Option<long>("--seed") { Description = "Seed of a random degradation (noise); image i uses seed + i.", DefaultValueFactory = _ => 0 };
+        public readonly Option<string?> DataRoot = new Option<string?>("--data-root") { Description = "Where a manifest's folder lies (default: ../shared/data next to the repository, else the current folder)." };
+        public readonly Option<string?> Json = new Option<string?>("--json") { Description = "Write the report as JSON here." };
+        public readonly Option<string?> Csv = new Option<string?>("--csv") { Description = "Write the report as CSV here." };
+        public readonly Option<string?> Markdown = new Option<string?>("--markdown") { Description = "Write the report as Markdown here." };
+        public readonly Option<string?> Report = new Option<string?>("--report") { Description = "Write one self-contained HTML page into this folder (index.html: provenance, summary, per-image table, comparison crops embedded as data URIs)." };
+        public readonly Option<int> ReportImages = new Option<int>("--report-images") { Description = "How many images (the first ones) get comparison crops in --report.", DefaultValueFactory = _ => HtmlReport.DefaultMaxImages };
+        public readonly Option<string?> Lpips = new Option<string?>("--lpips")
+        {
+            Description = "Also measure LPIPS (AlexNet-lin v0.1, SPSR's metric) with these weights: a folder holding torchvision's " +
+                $"'{Sr.Models.Losses.Lpips.AlexNetFileName}' (https://download.pytorch.org/models/{Sr.Models.Losses.Lpips.AlexNetFileName}) and the lpips package's " +
+                $"'{Sr.Models.Losses.Lpips.LinFileName}' (lpips/weights/v0.1/alex.pth in github.com/richzhang/PerceptualSimilarity) under those names, " +
+                "or one .pth/.safetensors state dict holding both (features.N.* and lin{0..4}.model.1.weight). Compared: the RGB output " +
+                "(a Y model's Y with bicubic Cb/Cr, as sr upscale writes it) against the mod-cropped RGB ground truth, whole (no shave), in [-1,1].",
+        };
+        public readonly Option<string> Backend = BackendOption.Create();
+
+        public IEnumerable<Option> All =>
+            [Model, Data, Scale, Protocol, Degradation, LrFolder, LrPattern, Seed, DataRoot, Lpips, Json, Csv, Markdown, Report, ReportImages, Backend];
     }
 
     /// <summary>--lpips PATH, before any image is read: a missing, unreadable or wrong file is one error naming it and the problem.</summary>

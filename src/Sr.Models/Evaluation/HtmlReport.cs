@@ -94,10 +94,6 @@ public sealed class HtmlReport
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(crops);
-        static string H(string? s) => WebUtility.HtmlEncode(s ?? "");
-        // Only our own data URIs go into src: anything else would make the page depend on another file.
-        static string Source(string uri) => uri.StartsWith("data:image/png;base64,", StringComparison.Ordinal)
-            ? uri : throw new ArgumentException($"a crop must be a PNG data URI, not '{(uri.Length > 40 ? uri[..40] + "…" : uri)}'", nameof(crops));
         string title = $"{report.Method} on {report.Dataset} ×{report.Scale}";
         var sb = new StringBuilder();
         sb.AppendLine("<!DOCTYPE html>");
@@ -154,30 +150,39 @@ public sealed class HtmlReport
         sb.AppendLine(Inv, $"<tr class=\"mean\"><td>mean ({report.MeasuredCount} of {report.Images.Count})</td><td></td><td></td><td class=\"n\">{EvalReport.Format(report.MeanPsnr, 2)}</td><td class=\"n\">{EvalReport.Format(report.MeanSsim, 4)}</td>{LpipsCell(report.MeanLpips)}<td class=\"n\">{report.TotalSeconds.ToString("F3", Inv)}</td><td></td></tr>");
         sb.AppendLine("</table>");
 
-        if (crops.Count > 0)
-        {
-            sb.AppendLine("<h2>Comparison crops</h2>");
-            string which = crops.Count == report.MeasuredCount ? "each image" : $"the first {crops.Count} images";
-            sb.AppendLine(Inv, $"<p>For {which}: the square where the method and bicubic differ most, enlarged by a whole factor (nearest neighbour). A Y-channel method is shown in colour with bicubic Cb/Cr.</p>");
-            var rows = report.Images.ToDictionary(i => i.Name, StringComparer.Ordinal);
-            foreach (var c in crops)
-            {
-                string score = rows.TryGetValue(c.Name, out var r) ? $" — {EvalReport.Format(r.Psnr, 2)} dB / {EvalReport.Format(r.Ssim, 4)}" + (report.HasLpips ? $" / LPIPS {EvalReport.Format(r.Lpips, 4)}" : "") : "";
-                sb.AppendLine("<div class=\"cmp\">");
-                sb.AppendLine(Inv, $"<h3>{H(c.Name)}{H(score)} <small>(crop {c.Size}×{c.Size} px at x={c.Left}, y={c.Top}, shown ×{c.Zoom})</small></h3>");
-                int shown = c.Size * c.Zoom;
-                foreach (var (uri, caption) in new[] { (c.Bicubic, $"bicubic (LR ×{report.Scale})"), (c.Output, report.Method), (c.GroundTruth, "ground truth") })
-                {
-                    string alt = H(c.Name + ": " + caption);
-                    sb.AppendLine(Inv, $"<figure><img src=\"{Source(uri)}\" width=\"{shown}\" height=\"{shown}\" alt=\"{alt}\"><figcaption>{H(caption)}</figcaption></figure>");
-                }
-                sb.AppendLine("</div>");
-            }
-        }
+        if (crops.Count > 0) AppendCrops(sb, report, crops);
         sb.AppendLine(Inv, $"<p><small>Written by SrMlNet {H(p.Version)} <code>sr eval --report</code>.</small></p>");
         sb.AppendLine("</body></html>");
         return sb.ToString();
     }
+
+    /// <summary>The comparison crops section: per image, bicubic, the method and the ground truth at a whole-factor zoom.</summary>
+    private static void AppendCrops(StringBuilder sb, EvalReport report, IReadOnlyList<Crops> crops)
+    {
+        sb.AppendLine("<h2>Comparison crops</h2>");
+        string which = crops.Count == report.MeasuredCount ? "each image" : $"the first {crops.Count} images";
+        sb.AppendLine(Inv, $"<p>For {which}: the square where the method and bicubic differ most, enlarged by a whole factor (nearest neighbour). A Y-channel method is shown in colour with bicubic Cb/Cr.</p>");
+        var rows = report.Images.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        foreach (var c in crops)
+        {
+            string score = rows.TryGetValue(c.Name, out var r) ? $" — {EvalReport.Format(r.Psnr, 2)} dB / {EvalReport.Format(r.Ssim, 4)}" + (report.HasLpips ? $" / LPIPS {EvalReport.Format(r.Lpips, 4)}" : "") : "";
+            sb.AppendLine("<div class=\"cmp\">");
+            sb.AppendLine(Inv, $"<h3>{H(c.Name)}{H(score)} <small>(crop {c.Size}×{c.Size} px at x={c.Left}, y={c.Top}, shown ×{c.Zoom})</small></h3>");
+            int shown = c.Size * c.Zoom;
+            foreach (var (uri, caption) in new[] { (c.Bicubic, $"bicubic (LR ×{report.Scale})"), (c.Output, report.Method), (c.GroundTruth, "ground truth") })
+            {
+                string alt = H(c.Name + ": " + caption);
+                sb.AppendLine(Inv, $"<figure><img src=\"{Source(uri)}\" width=\"{shown}\" height=\"{shown}\" alt=\"{alt}\"><figcaption>{H(caption)}</figcaption></figure>");
+            }
+            sb.AppendLine("</div>");
+        }
+    }
+
+    private static string H(string? s) => WebUtility.HtmlEncode(s ?? "");
+
+    /// <summary>Only our own data URIs go into src: anything else would make the page depend on another file.</summary>
+    private static string Source(string uri) => uri.StartsWith("data:image/png;base64,", StringComparison.Ordinal)
+        ? uri : throw new ArgumentException($"a crop must be a PNG data URI, not '{(uri.Length > 40 ? uri[..40] + "…" : uri)}'", "crops");
 
     /// <summary>A file name stem that is safe on every file system and in a URL: letters, digits, '-', '_' and '.'; the rest become '_'.</summary>
     internal static string SafeFileStem(string name)
